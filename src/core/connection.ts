@@ -10,7 +10,7 @@ import type {
 import { DEFAULT_RECONNECT, backoffDelay } from './backoff';
 import { browserEnvironment, type ConnectionEnvironment, type EnvironmentSignal } from './environment';
 import { OpstreamError, type OpstreamErrorCode } from './errors';
-import type { ErrorEvent, OpstreamEvent } from './events';
+import type { ErrorEvent, EventError, OpstreamEvent } from './events';
 import { previewText, redactSecrets, redactUrl } from './redact';
 
 // ---------------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ export function createConnection<Command = unknown>(
   const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   const env = options.environment === undefined ? browserEnvironment() : (options.environment ?? undefined);
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
-  const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const maxBytes = options.maxMessageBytes ?? adapter.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const authTimeoutMs = options.authTimeoutMs ?? 10_000;
   const retry: ReconnectOptions | false =
@@ -340,6 +340,12 @@ export function createConnection<Command = unknown>(
       }
     }
   };
+
+  // Server text can echo a token back: redact before it reaches an error or a state reason.
+  const serverError = (error: EventError): EventError => ({
+    code: redactSecrets(error.code, secrets),
+    message: redactSecrets(error.message, secrets),
+  });
 
   const report = (code: OpstreamErrorCode, message: string, preview?: string) => {
     stats.errors++;
@@ -728,10 +734,9 @@ export function createConnection<Command = unknown>(
         if (snapshot.state !== 'authenticating') return;
         if (signal.ok) ready('authenticated');
         else {
+          const detail = serverError(signal.error);
           endReason = {
-            fatal: new OpstreamError('auth_failed', `authentication rejected: ${signal.error.message}`, {
-              detail: signal.error,
-            }),
+            fatal: new OpstreamError('auth_failed', `authentication rejected: ${detail.message}`, { detail }),
           };
           dropSocket(CLOSE_NORMAL, 'auth rejected');
           onSocketGone(CLOSE_NORMAL, 'auth rejected');
@@ -752,12 +757,10 @@ export function createConnection<Command = unknown>(
         pending.delete(signal.id);
         clear(request.timer);
         if (signal.ok) request.resolve(signal.data);
-        else
-          request.reject(
-            new OpstreamError('request_failed', `${signal.error.code}: ${signal.error.message}`, {
-              detail: signal.error,
-            }),
-          );
+        else {
+          const detail = serverError(signal.error);
+          request.reject(new OpstreamError('request_failed', `${detail.code}: ${detail.message}`, { detail }));
+        }
         return;
       }
       case 'end':
@@ -768,10 +771,9 @@ export function createConnection<Command = unknown>(
         return;
       case 'fatal':
         if (socket !== ws) return;
+        const detail = serverError(signal.error);
         endReason = {
-          fatal: new OpstreamError('protocol_error', `${signal.error.code}: ${signal.error.message}`, {
-            detail: signal.error,
-          }),
+          fatal: new OpstreamError('protocol_error', `${detail.code}: ${detail.message}`, { detail }),
         };
         dropSocket(CLOSE_NORMAL, 'fatal protocol error');
         onSocketGone(CLOSE_NORMAL, 'fatal protocol error');

@@ -1,5 +1,14 @@
 // `opstream/core`: everything that runs without React (Node, browser, worker).
+export * from './connection';
+export * from './registry';
 export * from './errors';
 export * from './events';
+export type { ConnectionEnvironment, EnvironmentSignal } from './environment';
 export * from '../protocols/types';
 export * from '../protocols/fields';
+export * from '../protocols/json';
+export * from '../protocols/backendIm';
+export * from '../protocols/hexabase';
+export * from '../protocols/nexus';
+export * from '../protocols/ark';
+export * from '../protocols/mist';

@@ -88,6 +88,8 @@ export interface ProtocolAdapter<Command = unknown> {
   /** True when the client never sends (push-only protocols): `send` returns an `unsupported` error. */
   readonly pushOnly?: boolean;
   readonly heartbeat?: HeartbeatOptions;
+  /** Largest frame this protocol legitimately sends (default 1 MiB); the user's option wins. */
+  readonly maxMessageBytes?: number;
   /** Protocol-specific reconnect defaults (the user's options override them). */
   readonly reconnect?: Partial<ReconnectOptions>;
   readonly subscriptions?: SubscriptionCodec;

@@ -1,0 +1,260 @@
+import { OpstreamError } from '../core/errors';
+import type { ErrorEvent, OpstreamEvent } from '../core/events';
+import { asRecord, asString, isRecord, parseTime } from './fields';
+import type { UnknownRecord } from './fields';
+import type {
+  CloseInfo,
+  ControlSignal,
+  Frame,
+  HeartbeatOptions,
+  ProtocolAdapter,
+  ProtocolContext,
+  ReconnectOptions,
+} from './types';
+
+/** What a Nexus client can send: the document's `{action, channel, filters, payload}` frames. */
+export type NexusCommand =
+  | { action: 'subscribe'; channel: string; filters?: Record<string, unknown> }
+  | { action: 'unsubscribe'; channel: string }
+  | { action: 'publish'; channel: string; payload?: unknown }
+  | { action: 'ping' };
+
+export interface NexusOptions {
+  /** JWT sent as `?token=` on every connect; the server refuses the upgrade without a valid one. */
+  token: string;
+  /** Query parameter that carries the token. Default `token`. */
+  tokenParam?: string;
+  /** App-level `ping` cadence and grace; `false` sends no pings. Default 30 s / 10 s. */
+  heartbeat?: Partial<HeartbeatOptions> | false;
+}
+
+// The document's server pings every 30 s (HEARTBEAT_INTERVAL); we mirror it with JSON pings
+// because browser JS never sees protocol-level pings.
+const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 30_000, timeoutMs: 10_000 };
+
+// The document's browser client: 5 attempts, 1 s doubling up to 30 s.
+const DEFAULT_RECONNECT: Partial<ReconnectOptions> = {
+  minDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  factor: 2,
+  maxRetries: 5,
+};
+
+const PING_FRAME: Frame = '{"action":"ping"}';
+const REDACTED = '[redacted]';
+
+const invalid = (message: string): OpstreamError => new OpstreamError('invalid_command', message);
+
+const readChannel = (command: UnknownRecord): string => {
+  const channel = command.channel;
+  if (typeof channel !== 'string' || channel === '') {
+    throw invalid(`Nexus ${String(command.action)} needs a non-empty channel string`);
+  }
+  return channel;
+};
+
+const stringify = (frame: UnknownRecord): Frame => {
+  try {
+    return JSON.stringify(frame);
+  } catch {
+    throw invalid(`Nexus ${String(frame.action)} payload is not JSON-serializable`);
+  }
+};
+
+const subscribeFrame = (channel: string, filters: unknown): Frame => {
+  // Omitted filters and `{}` mean the same to the server (`filters || {}`); omit to match the
+  // document's bare `{"action":"subscribe","channel":...}` examples.
+  if (filters === undefined || filters === null) return stringify({ action: 'subscribe', channel });
+  if (!isRecord(filters)) throw invalid('Nexus subscribe filters must be an object');
+  return stringify({ action: 'subscribe', channel, filters });
+};
+
+const encodeCommand = (command: unknown): Frame => {
+  const c = asRecord(command);
+  if (c === undefined) throw invalid('Nexus command must be an object with an action');
+  switch (c.action) {
+    case 'subscribe':
+      return subscribeFrame(readChannel(c), c.filters);
+    case 'unsubscribe':
+      return stringify({ action: 'unsubscribe', channel: readChannel(c) });
+    case 'publish': {
+      const channel = readChannel(c);
+      return c.payload === undefined
+        ? stringify({ action: 'publish', channel })
+        : stringify({ action: 'publish', channel, payload: c.payload });
+    }
+    case 'ping':
+      return PING_FRAME;
+    default:
+      throw invalid(`Unknown Nexus action: ${typeof c.action === 'string' ? c.action.slice(0, 64) : typeof c.action}`);
+  }
+};
+
+/** Puts `token` in `param`, keeping every other query pair byte-for-byte and the hash. */
+const withToken = (url: string, param: string, token: string): string => {
+  const hashAt = url.indexOf('#');
+  const hash = hashAt === -1 ? '' : url.slice(hashAt);
+  const beforeHash = hashAt === -1 ? url : url.slice(0, hashAt);
+  const queryAt = beforeHash.indexOf('?');
+  const base = queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : beforeHash.slice(queryAt + 1);
+  const pair = `${encodeURIComponent(param)}=${encodeURIComponent(token)}`;
+  const pairs: string[] = [];
+  let placed = false;
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    if (pairName(part) === param) {
+      // Replace the first token in place, drop duplicates.
+      if (!placed) pairs.push(pair);
+      placed = true;
+    } else pairs.push(part);
+  }
+  if (!placed) pairs.push(pair);
+  return `${base}?${pairs.join('&')}${hash}`;
+};
+
+const pairName = (part: string): string => {
+  const eq = part.indexOf('=');
+  const raw = (eq === -1 ? part : part.slice(0, eq)).replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+};
+
+// FNV-1a: a registry key that tells tokens apart without carrying them.
+const fingerprint = (text: string): string => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+};
+
+const STATUS_RE = /\b(401|403)\b/;
+
+/** Adapter for the Nexus API: JWT in `?token=`, channel subscribe/unsubscribe/publish, JSON ping/pong. */
+export function nexus(options: NexusOptions): ProtocolAdapter<NexusCommand> {
+  const token = (options as Partial<NexusOptions> | undefined)?.token;
+  if (typeof token !== 'string' || token === '') {
+    throw new OpstreamError('auth_failed', 'nexus() needs a non-empty token: the server refuses connections without one');
+  }
+  const tokenParam = options.tokenParam ?? 'token';
+  const encodedToken = encodeURIComponent(token);
+  const secrets = encodedToken === token ? [token] : [token, encodedToken];
+
+  // Server text is echoed into events; make sure it can never carry the token.
+  const redact = (text: string): string => {
+    let out = text;
+    for (const secret of secrets) out = out.split(secret).join(REDACTED);
+    return out;
+  };
+
+  const errorEvent = (msg: UnknownRecord, at: number): ErrorEvent => {
+    const nested = asRecord(msg.error);
+    const code = asString(msg.code) ?? asString(nested?.code) ?? 'protocol_error';
+    const text =
+      asString(msg.message) ?? asString(nested?.message) ?? asString(msg.error) ?? 'Nexus server error';
+    return { kind: 'error', code: redact(code), message: redact(text), at };
+  };
+
+  const decode = (message: unknown, ctx: ProtocolContext): OpstreamEvent[] => {
+    const now = ctx.now();
+    const msg = asRecord(message);
+    if (msg === undefined) return [{ kind: 'raw', at: now, data: message }];
+    const at = parseTime(msg.timestamp ?? msg.time ?? msg.ts, now);
+    const channel = asString(msg.channel);
+    switch (msg.type) {
+      case 'message':
+      case 'broadcast': {
+        if (channel === undefined) break;
+        // The server renames `payload` to `data`; accept either.
+        const data = Object.hasOwn(msg, 'data') ? msg.data : Object.hasOwn(msg, 'payload') ? msg.payload : null;
+        const from = asString(msg.from);
+        return [from === undefined ? { kind: 'message', channel, at, data } : { kind: 'message', channel, at, data, from }];
+      }
+      case 'subscribed':
+      case 'unsubscribed':
+        if (channel === undefined) break;
+        return [{ kind: 'resource', resource: 'channel', id: channel, change: msg.type, at, data: msg }];
+      case 'connected': {
+        const id = asString(msg.userId) ?? asString(msg.user_id) ?? 'session';
+        return [{ kind: 'resource', resource: 'session', id, change: 'connected', at, data: msg }];
+      }
+      case 'pong':
+        // Consumed by control(); carries nothing else.
+        return [];
+      case 'error':
+        return [errorEvent(msg, at)];
+    }
+    return [{ kind: 'raw', at, data: message }];
+  };
+
+  const control = (message: unknown): ControlSignal | undefined =>
+    isRecord(message) && message.type === 'pong' ? { type: 'pong' } : undefined;
+
+  const fatal = (close: CloseInfo): OpstreamError | undefined => {
+    if (!close.opened && typeof close.error === 'string') {
+      const status = STATUS_RE.exec(close.error)?.[1];
+      if (status !== undefined) {
+        return new OpstreamError(
+          'auth_failed',
+          `Nexus refused the connection (HTTP ${status}): check the token`,
+          { detail: { status: Number(status) } },
+        );
+      }
+    }
+    const reason = close.reason === '' ? '' : `: ${redact(close.reason).slice(0, 123)}`;
+    if (close.code === 4001 || close.code === 4003) {
+      return new OpstreamError('auth_failed', `Nexus closed the connection (${close.code})${reason}`, {
+        detail: { code: close.code },
+      });
+    }
+    if (close.code === 1008) {
+      return new OpstreamError('protocol_error', `Nexus closed the connection: policy violation (1008)${reason}`, {
+        detail: { code: close.code },
+      });
+    }
+    return undefined;
+  };
+
+  const heartbeat = options.heartbeat === false ? undefined : { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
+
+  return {
+    name: 'nexus',
+    key: `${tokenParam}#${fingerprint(token)}`,
+    secrets,
+    reconnect: { ...DEFAULT_RECONNECT },
+    subscriptions: {
+      subscribe: (topic, params) => {
+        if (topic === '') throw invalid('Nexus subscribe needs a non-empty channel string');
+        return subscribeFrame(topic, params);
+      },
+      unsubscribe: (topic) => {
+        if (topic === '') throw invalid('Nexus unsubscribe needs a non-empty channel string');
+        return stringify({ action: 'unsubscribe', channel: topic });
+      },
+    },
+    url: (url) => withToken(url, tokenParam, token),
+    decode: (message, ctx) => {
+      try {
+        return decode(message, ctx);
+      } catch {
+        // Belt and braces (e.g. hostile getters): a frame never breaks the stream.
+        return [{ kind: 'raw', at: ctx.now(), data: message }];
+      }
+    },
+    encode: (command) => encodeCommand(command),
+    control: (message) => {
+      try {
+        return control(message);
+      } catch {
+        return undefined;
+      }
+    },
+    fatal,
+    ...(heartbeat === undefined ? {} : { heartbeat, ping: () => PING_FRAME }),
+  };
+}
