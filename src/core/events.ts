@@ -38,6 +38,8 @@ export interface OperationEvent {
   result?: unknown;
   url?: string;
   error?: EventError;
+  /** Protocol fields with no normalized home (e.g. a start frame's commit and namespace). */
+  data?: unknown;
 }
 
 export interface LogEvent {
@@ -94,6 +96,8 @@ export interface ErrorEvent {
   operationId?: string;
   /** Short, redacted excerpt of the offending frame, when there is one. */
   preview?: string;
+  /** Protocol context of the error, when the server sent some. */
+  data?: unknown;
 }
 
 export interface RawEvent {

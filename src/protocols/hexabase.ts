@@ -108,18 +108,9 @@ const fingerprint = (text: string): string => {
   return (h >>> 0).toString(16).padStart(8, '0');
 };
 
-const utf8Length = (text: string): number => {
-  // A UTF-16 unit is at most 3 UTF-8 bytes: skip the encoder for frames that are clearly small.
-  if (text.length * 3 <= HEXABASE_MAX_MESSAGE_BYTES) return text.length;
-  return new TextEncoder().encode(text).length;
-};
-
 const toFrame = (envelope: UnknownRecord): Frame => {
   const frame = safeJson(envelope);
   if (frame === undefined) throw invalid(`Hexabase ${String(envelope.type)} is not JSON-serializable`);
-  if (utf8Length(frame) > HEXABASE_MAX_MESSAGE_BYTES) {
-    throw invalid(`Hexabase ${String(envelope.type)} exceeds the 1 MB message limit`);
-  }
   return frame;
 };
 
@@ -577,6 +568,8 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
     name: 'hexabase',
     key: `hexabase#${fingerprint(token)}`,
     secrets: [token],
+    // The connection enforces it both ways.
+    maxMessageBytes: HEXABASE_MAX_MESSAGE_BYTES,
     heartbeat: { ...HEARTBEAT },
     subscriptions,
     handshake: () => ({ frames: [JSON.stringify({ type: 'auth', token })], awaitAuth: true, timeoutMs: authTimeoutMs }),

@@ -316,6 +316,8 @@ export function mist(options: MistOptions): ProtocolAdapter<MistCommand> {
     name: 'mist',
     key: id === undefined ? endpoint : `${endpoint}:${id}`,
     pushOnly: true,
+    // Log lines reach 1 MB; JSON escaping (ANSI ESC is 6 bytes) makes the frame larger.
+    maxMessageBytes: 4 * 1024 * 1024,
 
     url(base: string): string {
       // WebSocket URLs cannot carry a fragment.
