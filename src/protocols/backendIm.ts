@@ -392,5 +392,18 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
       }
     },
     encode,
+    operations: {
+      types: ['namespace', 'test', 'deploy'],
+      start: (type, params, operationId) => {
+        const command = { ...asRecord(params), operationId };
+        if (type === 'namespace') return { ...command, type: 'namespace_setup' } as BackendImCommand;
+        if (type === 'test') return { ...command, type: 'test_request' } as BackendImCommand;
+        if (type === 'deploy') return { ...command, type: 'deploy_request' } as BackendImCommand;
+        throw new OpstreamError('invalid_command', `Backend.im has no "${type}" operation`);
+      },
+      // The server runs one operation of each type at a time and has no cancel message.
+      concurrent: false,
+      prerequisites: { namespace_required: 'namespace' },
+    },
   };
 }

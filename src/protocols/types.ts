@@ -70,6 +70,20 @@ export interface SubscriptionCodec {
   max?: number;
 }
 
+/** How a protocol starts (and maybe cancels) long-running operations, for `useOperation`. */
+export interface OperationCodec<Command> {
+  /** Operation types the client can start (e.g. namespace, test, deploy). */
+  readonly types: readonly string[];
+  /** The command that starts an operation of `type`; its events carry `operationId`. */
+  start(type: string, params: unknown, operationId: string): Command;
+  /** The command that cancels an operation, when the protocol has one. */
+  cancel?(operation: { id: string; type: string }): Command;
+  /** False when the server runs one operation of a type at a time per connection. */
+  readonly concurrent?: boolean;
+  /** Server error codes that mean "run this operation type first" (namespace_required -> namespace). */
+  readonly prerequisites?: Readonly<Record<string, string>>;
+}
+
 /**
  * A protocol adapter: pure functions from frames to normalized events and from commands to frames,
  * plus the hooks the connection calls for auth, heartbeats, requests and subscriptions.
@@ -93,6 +107,7 @@ export interface ProtocolAdapter<Command = unknown> {
   /** Protocol-specific reconnect defaults (the user's options override them). */
   readonly reconnect?: Partial<ReconnectOptions>;
   readonly subscriptions?: SubscriptionCodec;
+  readonly operations?: OperationCodec<Command>;
 
   /** Final URL to open (e.g. adds the token to the query). Default: unchanged. */
   url?(url: string): string;

@@ -571,3 +571,31 @@ describe('backendIm drift', () => {
     expect(decode(deep)[0]).toMatchObject({ kind: 'raw' });
   });
 });
+
+describe('backendIm operations codec (for useOperation)', () => {
+  it('builds the request that starts each operation type, carrying the operation id', () => {
+    const { adapter, ctx } = setup();
+    const ops = adapter.operations!;
+    expect(ops.types).toEqual(['namespace', 'test', 'deploy']);
+    const test = ops.start('test', { projectId: 'p', repoURL: 'https://git.example/r.git', commitHash: 'abc' }, 'op-9');
+    expect(test).toMatchObject({ type: 'test_request', operationId: 'op-9' });
+    expect(JSON.parse(adapter.encode(test, ctx))).toEqual({
+      type: 'test_request',
+      projectId: 'p',
+      repoURL: 'https://git.example/r.git',
+      commitHash: 'abc',
+      projectType: 'fastapi',
+      testCommand: 'pytest tests/',
+      startCommand: BACKENDIM_DEFAULTS.startCommand,
+    });
+    // Frames carry no id: later updates of that type belong to the operation the client started.
+    const [event] = adapter.decode(update('test_update', 'step', { step: 'clone' }), ctx);
+    expect(event).toMatchObject({ kind: 'operation', operationId: 'op-9', operationType: 'test' });
+    expect(ops.start('namespace', { projectId: 'p' }, 'op-1')).toMatchObject({ type: 'namespace_setup' });
+    expect(ops.start('deploy', {}, 'op-2')).toMatchObject({ type: 'deploy_request' });
+    expect(invalidCommand(() => ops.start('cleanup', {}, 'x'))).toMatch(/no "cleanup" operation/);
+    expect(ops.concurrent).toBe(false);
+    expect(ops.prerequisites).toEqual({ namespace_required: 'namespace' });
+    expect(ops.cancel).toBeUndefined();
+  });
+});
