@@ -31,19 +31,31 @@ export const asBoolean = (value: unknown): boolean | undefined =>
 // Epoch values below this are seconds, above it milliseconds (1e11 s is the year 5138).
 const SECONDS_LIMIT = 1e11;
 
+// Streams repeat timestamps (same second, same batch): one remembered parse saves most Date.parse calls.
+let lastTimeText = '';
+let lastTimeValue = Number.NaN;
+
 /**
  * Epoch ms from an ISO string (with or without fractions and offset), epoch seconds or epoch ms,
  * as a number or numeric string. Returns `fallback` (the arrival time) when unreadable.
  */
 export const parseTime = (value: unknown, fallback: number): number => {
-  let n: number | undefined;
+  let n: number;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string') {
-    const trimmed = value.trim();
-    if (trimmed === '') return fallback;
-    n = /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : Date.parse(trimmed);
-  }
-  if (n === undefined || !Number.isFinite(n)) return fallback;
+    if (value === lastTimeText) return Number.isNaN(lastTimeValue) ? fallback : lastTimeValue;
+    // Number() reads numeric strings (and whitespace) and is NaN for dates: only then parse a date.
+    n = value.trim() === '' ? Number.NaN : Number(value);
+    if (Number.isNaN(n)) n = Date.parse(value);
+    // Plain decimals only: Number() would also read "0x1f", "1e3" and "0b1".
+    else if (Number.isFinite(n) && !/[^\d.\s+-]/.test(value)) {
+      n = Math.abs(n) < SECONDS_LIMIT ? Math.round(n * 1000) : Math.round(n);
+    } else n = Number.NaN;
+    lastTimeText = value;
+    lastTimeValue = n;
+    return Number.isNaN(n) ? fallback : n;
+  } else return fallback;
+  if (!Number.isFinite(n)) return fallback;
   return Math.abs(n) < SECONDS_LIMIT ? Math.round(n * 1000) : Math.round(n);
 };
 
