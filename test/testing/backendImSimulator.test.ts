@@ -197,7 +197,8 @@ describe('backendImSimulator', () => {
       'namespace_ready',
     ]);
     expect(setup[0]).toMatchObject({ phase: 'start', status: 'running' });
-    expect(setup.filter((e) => e.phase === 'command').map((e) => e.command)).toContain('kubectl create namespace im-shop-api');
+    const commands = setup.filter((e) => e.phase === 'command').map((e) => e.command);
+    expect(commands).toContain('kubectl create namespace im-shop-api');
     expect(setup.some((e) => e.phase === 'log' && e.message === 'namespace/im-shop-api created')).toBe(true);
     expect(setup.some((e) => e.phase === 'log' && e.message === 'Active')).toBe(true); // the `status` update
     expect(setup.some((e) => e.phase === 'result' && e.url === 'http://im-shop-api.backend.im')).toBe(true); // `url`
@@ -209,7 +210,8 @@ describe('backendImSimulator', () => {
     await c.completed('namespace', 2);
     const second = c.ops('namespace').filter((e) => e.operationId !== first.operationId);
     expect(stepIds(second)).toEqual(['namespace_check', 'resource_quotas', 'network_policy', 'namespace_ready']);
-    expect(second.some((e) => e.message === 'Namespace im-shop-api already exists; reconciling its configuration')).toBe(true);
+    const reconciling = 'Namespace im-shop-api already exists; reconciling its configuration';
+    expect(second.some((e) => e.message === reconciling)).toBe(true);
     assertValidEvents(c.events);
     expect(c.errors()).toEqual([]);
   });
@@ -328,7 +330,9 @@ describe('backendImSimulator wire format', () => {
     const s = await server();
     const { socket, frames } = await raw(s, '?scenario=failing-tests');
     socket.send(JSON.stringify({ type: 'namespace_setup', projectId: 'p', projectType: 'fastapi' }));
-    socket.send(JSON.stringify({ type: 'test_request', projectId: 'p', ...REPO, projectType: 'fastapi', testCommand: 'pytest tests/' }));
+    socket.send(
+      JSON.stringify({ type: 'test_request', projectId: 'p', ...REPO, projectType: 'fastapi', testCommand: 'pytest tests/' }),
+    );
     socket.send(JSON.stringify({ type: 'deploy_request', projectId: 'p', ...REPO, projectType: 'fastapi' }));
     await waitFor(() => frames.some((f) => f.type === 'deploy_complete'), 4_000);
 
@@ -364,13 +368,22 @@ describe('backendImSimulator wire format', () => {
     for (const t of ['start', 'step', 'command', 'output', 'log', 'error', 'result', 'complete', 'status', 'url']) {
       expect(all, t).toContain(t);
     }
-    expect([...used.get('namespace_update')!].sort()).toEqual(['command', 'complete', 'log', 'start', 'status', 'step', 'url']);
+    expect([...used.get('namespace_update')!].sort()).toEqual([
+      'command',
+      'complete',
+      'log',
+      'start',
+      'status',
+      'step',
+      'url',
+    ]);
     expect(used.get('test_update')).toContain('error');
     expect(used.get('deploy_update')).toContain('result');
 
     // The transition is a test_update of a test-then-deploy request (happy scenario, with a start command).
     const { socket: s2, frames: f2 } = await raw(s);
-    s2.send(JSON.stringify({ type: 'test_request', projectId: 'p', ...REPO, startCommand: 'uvicorn main:app --port $DEPLOY_PORT' }));
+    const startCommand = 'uvicorn main:app --port $DEPLOY_PORT';
+    s2.send(JSON.stringify({ type: 'test_request', projectId: 'p', ...REPO, startCommand }));
     await waitFor(() => f2.some((f) => f.type === 'test_complete'), 4_000);
     const transition = f2.find((f) => (f.payload as Record<string, unknown>).update_type === 'transition');
     expect(transition).toEqual({

@@ -99,7 +99,7 @@ function expectClean(client: Client) {
   expect(client.events.filter((e) => e.kind === 'raw')).toEqual([]);
 }
 
-describe('nexusSimulator', () => {
+describe('nexusSimulator', { timeout: 15_000 }, () => {
   it('declares its scenarios and default', () => {
     expect(nexusSimulator.protocol).toBe('nexus');
     expect([...nexusSimulator.scenarios]).toEqual([...NEXUS_SCENARIOS]);
@@ -126,7 +126,7 @@ describe('nexusSimulator', () => {
   it('telemetry: once subscribed, one broadcast per agent about every second, plausible values with noise', async () => {
     const server = await serve();
     const client = connect(server.urls['/nexus']!, [['telemetry']]);
-    await waitFor(() => client.messages('telemetry').length >= 90, 4_000, '90 telemetry frames');
+    await waitFor(() => client.messages('telemetry').length >= 90, 8_000, '90 telemetry frames');
     expect(client.resources().map((r) => `${r.resource}:${r.change}`)).toEqual(['session:connected', 'channel:subscribed']);
     const samples = client.messages('telemetry');
     expect(samples.every((m) => m.from === undefined)).toBe(true); // server broadcasts, not a user
@@ -183,7 +183,7 @@ describe('nexusSimulator', () => {
     const server = await serve();
     const client = connect(server.urls['/nexus']!, [['deployments']]);
     const terminal = () => client.messages('deployments').filter((m) => /^(succeeded|rolled_back)$/.test(String(data(m).status)));
-    await waitFor(() => terminal().length >= 3, 4_000, 'three finished deployments');
+    await waitFor(() => terminal().length >= 3, 8_000, 'three finished deployments');
     const byId = new Map<string, MessageEvent[]>();
     for (const m of client.messages('deployments')) {
       const id = String(data(m).deployment_id);
@@ -226,7 +226,7 @@ describe('nexusSimulator', () => {
     const server = await serve();
     const client = connect(server.urls['/nexus']!, [['telemetry'], ['alerts']]);
     const metricAlerts = () => client.messages('alerts').filter((m) => data(m).metric !== undefined);
-    await waitFor(() => metricAlerts().filter((m) => data(m).status === 'resolved').length >= 2, 4_000, 'two resolved alerts');
+    await waitFor(() => metricAlerts().filter((m) => data(m).status === 'resolved').length >= 2, 8_000, 'two resolved alerts');
     const alerts = client.messages('alerts');
     expect(alerts.length).toBeLessThan(client.messages('telemetry').length / 50);
     for (const alert of alerts) {
@@ -257,7 +257,7 @@ describe('nexusSimulator', () => {
     await waitFor(() => client.resources().length === 3);
     const me = client.resources()[0]!.id;
     const partner = () => client.messages().filter((m) => m.from !== undefined && m.from !== me);
-    await waitFor(() => partner().length >= 5, 4_000, 'five chat messages');
+    await waitFor(() => partner().length >= 5, 8_000, 'five chat messages');
     expect(new Set(partner().map((m) => m.from)).size).toBe(1);
     for (const m of partner()) {
       expect(['ops', 'deployments']).toContain(m.channel);
@@ -368,7 +368,7 @@ describe('nexusSimulator', () => {
     const play = async (seed: number) => {
       const server = await serve({ seed });
       const client = connect(server.urls['/nexus']!, [['telemetry'], ['deployments'], ['alerts']]);
-      await waitFor(() => client.messages().length >= 400, 4_000);
+      await waitFor(() => client.messages().length >= 400, 8_000);
       await server.close();
       // Messages carry the server's (simulated) timestamps, so `at` is part of the comparison.
       return client.messages().slice(0, 400);
