@@ -7,3 +7,4 @@ export * from './hexabaseSimulator';
 export * from './nexusSimulator';
 export * from './arkSimulator';
 export * from './mistSimulator';
+export * from './devRoutes';

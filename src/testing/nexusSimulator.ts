@@ -529,7 +529,8 @@ async function play(session: SimSession): Promise<void> {
   const refusal = nexusAuthorize(session.url);
   if (refusal !== undefined) {
     // Under MSW the upgrade cannot be refused: close at once with a policy violation instead.
-    session.close(1008, refusal === 401 ? 'Unauthorized: missing token' : 'Forbidden: invalid token');
+    // 4001/4003 mirror HTTP 401/403 (MSW cannot refuse an upgrade); the adapter treats both as auth_failed.
+    session.close(refusal === 401 ? 4001 : 4003, refusal === 401 ? 'Unauthorized: missing token' : 'Forbidden: invalid token');
     return;
   }
   const userId = nexusUserId(session.url.searchParams.get('token') ?? '');

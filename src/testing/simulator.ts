@@ -34,7 +34,10 @@ export interface SimSession {
   now(): number;
   /** ISO form of `now()`, as most servers send it. */
   iso(): string;
-  /** Waits `ms` of simulated time (scaled by speed). Resolves false once the client is gone. */
+  /**
+   * Waits `ms` of simulated time (scaled by speed; at speed 0 in simulated-time order). Concurrent
+   * waits each keep their own target. Resolves false once the client is gone.
+   */
   wait(ms: number): Promise<boolean>;
   /** Sends an object as JSON, or a string / binary frame as is. No-op after close. */
   send(frame: unknown): void;
@@ -53,6 +56,13 @@ export interface ProtocolSimulator {
   readonly defaultScenario: string;
   /** Plays one connection. May run until `session.closed`. */
   start(session: SimSession): void | Promise<void>;
+}
+
+interface Sleeper {
+  target: number;
+  seq: number;
+  wake(): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** What a transport calls back into for one live connection. */
@@ -99,7 +109,25 @@ export function runSimulator(
   let isClosed = false;
   const messageHandlers: ((message: unknown, raw: string) => void)[] = [];
   const closeHandlers: (() => void)[] = [];
-  const sleepers = new Set<() => void>();
+  const sleepers = new Set<Sleeper>();
+  let sleeperSeq = 0;
+  let instantTimer: ReturnType<typeof setTimeout> | undefined;
+  // Instant mode: wake the earliest simulated time first, one per macrotask, so the woken loop
+  // can schedule its next wait before the next one is chosen.
+  const scheduleInstant = () => {
+    if (instantTimer !== undefined) return;
+    instantTimer = setTimeout(() => {
+      instantTimer = undefined;
+      let next: Sleeper | undefined;
+      for (const sleeper of sleepers) {
+        if (next === undefined || sleeper.target < next.target || (sleeper.target === next.target && sleeper.seq < next.seq)) {
+          next = sleeper;
+        }
+      }
+      next?.wake();
+      if (sleepers.size > 0) scheduleInstant();
+    }, 0);
+  };
 
   const session: SimSession = {
     url: parsed,
@@ -110,16 +138,24 @@ export function runSimulator(
     now: () => time,
     iso: () => new Date(time).toISOString(),
     wait(ms) {
-      time += ms;
+      // Each wait has its own target time, so concurrent loops in one session keep their own pace.
+      const target = time + Math.max(0, ms);
       if (isClosed) return Promise.resolve(false);
       return new Promise<boolean>((resolve) => {
-        const wake = () => {
-          sleepers.delete(wake);
-          clearTimeout(timer);
-          resolve(!isClosed);
+        const sleeper: Sleeper = {
+          target,
+          seq: ++sleeperSeq,
+          wake: () => {
+            sleepers.delete(sleeper);
+            clearTimeout(sleeper.timer);
+            if (target > time) time = target;
+            resolve(!isClosed);
+          },
+          timer: undefined,
         };
-        const timer = setTimeout(wake, speed === 0 ? 0 : ms / speed);
-        sleepers.add(wake);
+        sleepers.add(sleeper);
+        if (speed === 0) scheduleInstant();
+        else sleeper.timer = setTimeout(sleeper.wake, ms / speed);
       });
     },
     send(frame) {
@@ -160,7 +196,7 @@ export function runSimulator(
     closed() {
       if (isClosed) return;
       isClosed = true;
-      for (const wake of [...sleepers]) wake();
+      for (const sleeper of [...sleepers]) sleeper.wake();
       for (const handler of closeHandlers) handler();
     },
   };

@@ -324,22 +324,22 @@ describe('nexusSimulator', { timeout: 15_000 }, () => {
     expect(c.frames.slice(cut).filter((f) => f.channel === 'telemetry')).toEqual([c.frames[cut]]);
   });
 
-  it('bad tokens: the dev server refuses the upgrade (401/403); under MSW the simulator closes with 1008', async () => {
+  it('bad tokens: the dev server refuses the upgrade (401/403); under MSW the simulator closes with 4001/4003', async () => {
     expect(nexusAuthorize(new URL('ws://h/nexus'))).toBe(401);
     expect(nexusAuthorize(new URL('ws://h/nexus?token='))).toBe(401);
     expect(nexusAuthorize(new URL('ws://h/nexus?token=invalid'))).toBe(403);
     expect(nexusAuthorize(new URL('ws://h/nexus?token=eyJ.x.y'))).toBeUndefined();
 
-    // The MSW transport: nothing sent, a policy-violation close right after connect.
-    for (const [query, reason] of [
-      ['', 'Unauthorized: missing token'],
-      ['?token=invalid', 'Forbidden: invalid token'],
+    // The MSW transport: nothing sent, an auth close (4001/4003 mirror 401/403) right after connect.
+    for (const [query, code, reason] of [
+      ['', 4001, 'Unauthorized: missing token'],
+      ['?token=invalid', 4003, 'Forbidden: invalid token'],
     ] as const) {
       const sent: unknown[] = [];
       const closes: [number | undefined, string | undefined][] = [];
       runSimulator(nexusSimulator, { send: (d) => sent.push(d), close: (code, why) => closes.push([code, why]) }, `ws://opstream.local/nexus${query}`, { speed: 0 });
       await waitFor(() => closes.length === 1);
-      expect(closes).toEqual([[1008, reason]]);
+      expect(closes).toEqual([[code, reason]]);
       expect(sent).toEqual([]);
     }
 
@@ -355,13 +355,13 @@ describe('nexusSimulator', { timeout: 15_000 }, () => {
     const server = await serve({ routes: [{ path: '/nexus', simulator: counting }] });
     const c = await raw(`${server.urls['/nexus']!}?token=invalid`);
     await waitFor(() => c.closeInfo() !== undefined);
-    expect(c.closeInfo()).toEqual({ code: 1008, reason: 'Forbidden: invalid token' });
+    expect(c.closeInfo()).toEqual({ code: 4003, reason: 'Forbidden: invalid token' });
     expect(c.frames).toEqual([]);
     const client = connect(server.urls['/nexus']!, [['telemetry']], 'invalid');
     await waitFor(() => client.connection.getSnapshot().state === 'failed');
     await new Promise((r) => setTimeout(r, 200));
     expect(sockets).toBe(2);
-    expect(client.connection.getSnapshot().reason).toMatchObject({ code: 1008, error: { code: 'protocol_error' } });
+    expect(client.connection.getSnapshot().reason).toMatchObject({ code: 4003, error: { code: 'auth_failed' } });
   });
 
   it('is deterministic: the same seed plays the same session, another seed a different one', async () => {
