@@ -1,6 +1,9 @@
 // `opstream/core`: everything that runs without React (Node, browser, worker).
 export * from './connection';
 export * from './registry';
+export * from './store';
+export * from './logBuffer';
+export * from './metricSeries';
 export * from './errors';
 export * from './events';
 export type { ConnectionEnvironment, EnvironmentSignal } from './environment';
