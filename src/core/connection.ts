@@ -735,11 +735,7 @@ export function createConnection<Command = unknown>(
         if (signal.ok) ready('authenticated');
         else {
           const detail = serverError(signal.error);
-          endReason = {
-            fatal: new OpstreamError('auth_failed', `authentication rejected: ${detail.message}`, { detail }),
-          };
-          dropSocket(CLOSE_NORMAL, 'auth rejected');
-          onSocketGone(CLOSE_NORMAL, 'auth rejected');
+          finish({ fatal: new OpstreamError('auth_failed', `authentication rejected: ${detail.message}`, { detail }) });
         }
         return;
       case 'pong':
@@ -764,21 +760,22 @@ export function createConnection<Command = unknown>(
         return;
       }
       case 'end':
-        if (socket !== ws) return;
-        endReason = { ended: signal.reason ?? 'end of stream' };
-        dropSocket(CLOSE_NORMAL, 'stream ended');
-        onSocketGone(CLOSE_NORMAL, 'stream ended');
+        if (socket === ws) finish({ ended: signal.reason ?? 'end of stream' });
         return;
-      case 'fatal':
+      case 'fatal': {
         if (socket !== ws) return;
         const detail = serverError(signal.error);
-        endReason = {
-          fatal: new OpstreamError('protocol_error', `${detail.code}: ${detail.message}`, { detail }),
-        };
-        dropSocket(CLOSE_NORMAL, 'fatal protocol error');
-        onSocketGone(CLOSE_NORMAL, 'fatal protocol error');
+        finish({ fatal: new OpstreamError('protocol_error', `${detail.code}: ${detail.message}`, { detail }) });
         return;
+      }
     }
+  };
+
+  // Ends this socket for a reason the server gave: onSocketGone reads it and does not retry.
+  const finish = (end: NonNullable<typeof endReason>) => {
+    endReason = end;
+    dropSocket(CLOSE_NORMAL, end.ended === undefined ? 'fatal' : 'stream ended');
+    onSocketGone(CLOSE_NORMAL, end.ended ?? end.fatal?.message ?? '');
   };
 
   // --- outgoing ---------------------------------------------------------------------------

@@ -18,7 +18,10 @@ export type OpstreamErrorCode =
   | 'unsupported'
   | 'protocol_error'
   | 'invalid_command'
-  | 'stream_ended';
+  | 'stream_ended'
+  | 'operation_failed'
+  | 'operation_cancelled'
+  | 'operation_running';
 
 export interface OpstreamErrorOptions {
   /** Machine-readable detail from the server or the socket (close code, server error code). */

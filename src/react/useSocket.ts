@@ -11,6 +11,7 @@ import type {
 } from '../core/connection';
 import { OpstreamError } from '../core/errors';
 import { connectionKey } from '../core/registry';
+import type { ProtocolAdapter } from '../protocols/types';
 import { useOpstreamContext } from './OpstreamContext';
 
 export interface UseSocketOptions<Command> extends ConnectionOptions<Command> {
@@ -31,6 +32,11 @@ export interface SocketApi<Command> {
   /** Counters (frames, bytes, reconnects, latency); read on demand, they change every frame. */
   getStats(): ConnectionStats | undefined;
 }
+
+// useSocket always needs options: this placeholder holds nothing.
+const NO_PROTOCOL: ProtocolAdapter<never> = { name: 'none', decode: () => [], encode: () => '' };
+/** @internal Socket options that hold no connection, for hooks whose socket is optional. */
+export const NO_SOCKET: UseSocketOptions<never> = { url: '', protocol: NO_PROTOCOL, enabled: false };
 
 const IDLE: ConnectionSnapshot = {
   state: 'idle',
