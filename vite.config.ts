@@ -33,6 +33,27 @@ const browser = () => ({
 
 export default defineConfig({
   plugins: [react()],
+  // Pre-bundled up front: on a cold cache (a fresh CI clone) Vite would otherwise discover these mid-run,
+  // reload, and fail the first tests with two copies of React.
+  optimizeDeps: {
+    include: [
+      'react',
+      'react-dom',
+      'react-dom/client',
+      'react/jsx-runtime',
+      'react/jsx-dev-runtime',
+      'zustand',
+      'zustand/vanilla',
+      '@tanstack/react-query',
+      '@tanstack/react-virtual',
+      '@testing-library/react',
+      '@testing-library/user-event',
+      'axe-core',
+      'uplot',
+      'msw',
+      'msw/browser',
+    ],
+  },
   test: {
     // .ci/run asks for a JSON report to print a plain "N passed, N failed" line.
     ...(process.env.VITEST_JSON ? { reporters: ['default', 'json'], outputFile: { json: process.env.VITEST_JSON } } : {}),

@@ -54,6 +54,8 @@ export interface TransitionState {
   readonly from: string;
   readonly to: string;
   readonly at: number;
+  /** How many steps came before it: where a timeline draws it, whatever the clocks say. */
+  readonly afterStep: number;
 }
 
 export interface OperationState {
@@ -362,7 +364,7 @@ export function createOpstreamStore(options: OpstreamStoreOptions = {}): Opstrea
         break;
       case 'transition':
         if (e.from !== undefined && e.to !== undefined) {
-          op.transitions.push({ from: e.from, to: e.to, at: e.at });
+          op.transitions.push({ from: e.from, to: e.to, at: e.at, afterStep: op.steps.length });
           opLine(op, `→ ${e.from} → ${e.to}`, e.at, 'info');
         }
         break;

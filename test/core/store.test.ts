@@ -160,7 +160,7 @@ describe('operations', () => {
       progress: 100,
       url: 'http://x.example',
       result: { url: 'http://x.example' },
-      transitions: [{ from: 'test', to: 'deploy', at: 2_200 }],
+      transitions: [{ from: 'test', to: 'deploy', at: 2_200, afterStep: 2 }],
       stream: 'op:op1',
     });
     expect(o.steps).toHaveLength(2);
