@@ -85,12 +85,11 @@ describe('against a real ws server on 127.0.0.1', () => {
     expect(stateOf(connection)).toBe('open');
     expect(connection.getStats().latencyMs).not.toBeNull();
     stalled = true;
-    const stalledAt = Date.now();
+    // The exact bound (interval + timeout, by the clock) is proven with a manual clock in connection.test.ts;
+    // here the real socket stays up and only the silence can end it.
     await waitFor(() => stateOf(connection) === 'reconnecting', 2_000, 'heartbeat timeout');
-    const noticedAfter = Date.now() - stalledAt;
     expect(connection.getSnapshot().reason.error?.code).toBe('heartbeat_timeout');
-    // The last pong came at most one interval before the stall; allow timer slack on a busy machine.
-    expect(noticedAfter).toBeLessThan(200 + 400);
+    expect(connection.getSnapshot().reason.error?.message).toMatch(/nothing received for (\d+) ms/);
   });
 
   it('after a server restart on the same port: re-auths, resubscribes, drains the queue in order, loses and duplicates nothing', async () => {
