@@ -15,6 +15,9 @@ import { createManualClock, type ManualClock } from '../support/manualClock';
 import '../../src/styles.css';
 import '../../src/components/ConnectionStatus/ConnectionStatus.css';
 
+// Screenshots rewrite docs/screenshots: only `npm run screenshots` takes them, not every test run.
+const SHOTS = import.meta.env.VITE_SCREENSHOTS === '1';
+
 let clock: ManualClock;
 let connection: Connection<JsonCommand>;
 
@@ -257,7 +260,7 @@ describe('ConnectionStatus', () => {
     expect(getComputedStyle(dot).backgroundColor).toBe('rgb(248, 81, 73)');
   });
 
-  it('screenshots light and dark', async () => {
+  it.runIf(SHOTS)('screenshots light and dark', async () => {
     await page.viewport(640, 400);
     // Three connections in three states, each over its own fake sockets.
     const open = connect();

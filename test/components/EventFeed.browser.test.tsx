@@ -19,6 +19,9 @@ import {
 import '../../src/styles.css';
 import '../../src/components/EventFeed/EventFeed.css';
 
+// Screenshots rewrite docs/screenshots: only `npm run screenshots` takes them, not every test run.
+const SHOTS = import.meta.env.VITE_SCREENSHOTS === '1';
+
 const T0 = Date.UTC(2024, 4, 15, 12, 0, 0);
 let clock = T0;
 const now = () => clock;
@@ -352,7 +355,7 @@ describe('EventFeed', () => {
     expect(getComputedStyle(icon).color).toBe('rgb(248, 81, 73)');
   });
 
-  it('screenshots light and dark', async () => {
+  it.runIf(SHOTS)('screenshots light and dark', async () => {
     await page.viewport(760, 640);
     clock = T0 + 95_000;
     render(

@@ -13,6 +13,9 @@ import '../../src/styles.css';
 import '../../src/components/LogViewer/LogViewer.css';
 import { ansiShowcase, appLines } from '../../stories/LogViewerDemo';
 
+// Screenshots rewrite docs/screenshots: only `npm run screenshots` takes them, not every test run.
+const SHOTS = import.meta.env.VITE_SCREENSHOTS === '1';
+
 const ESC = '\x1b';
 const STREAM = 'container:web';
 
@@ -741,7 +744,7 @@ describe('rendering cost', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('screenshots', () => {
+describe.runIf(SHOTS)('screenshots', () => {
   it('light and dark', async () => {
     render(
       <OpstreamProvider store={store}>

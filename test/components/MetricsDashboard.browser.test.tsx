@@ -22,6 +22,9 @@ import {
 import '../../src/styles.css';
 import '../../src/components/MetricsDashboard/MetricsDashboard.css';
 
+// Screenshots rewrite docs/screenshots: only `npm run screenshots` takes them, not every test run.
+const SHOTS = import.meta.env.VITE_SCREENSHOTS === '1';
+
 const KiB = 1024;
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -456,7 +459,7 @@ describe('StatCard on its own', () => {
   });
 });
 
-describe('screenshots', () => {
+describe.runIf(SHOTS)('screenshots', () => {
   it('writes light and dark screenshots of the dashboard', async () => {
     await page.viewport(1000, 800);
     const { container } = mount();

@@ -27,6 +27,9 @@ import '../../src/styles.css';
 import '../../src/components/OperationControls/OperationControls.css';
 import '../../src/components/StepTimeline/StepTimeline.css';
 
+// Screenshots rewrite docs/screenshots: only `npm run screenshots` takes them, not every test run.
+const SHOTS = import.meta.env.VITE_SCREENSHOTS === '1';
+
 afterEach(() => {
   cleanup();
   vi.useRealTimers();
@@ -521,7 +524,7 @@ describe('OperationControls (connected)', () => {
   });
 });
 
-describe('screenshots', () => {
+describe.runIf(SHOTS)('screenshots', () => {
   it('screenshots light and dark', async () => {
     const user = userEvent.setup();
     render(

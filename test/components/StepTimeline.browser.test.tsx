@@ -14,6 +14,9 @@ import { failedTests, succeededDeploy } from '../../stories/StepTimeline.fixture
 import '../../src/styles.css';
 import '../../src/components/StepTimeline/StepTimeline.css';
 
+// Screenshots rewrite docs/screenshots: only `npm run screenshots` takes them, not every test run.
+const SHOTS = import.meta.env.VITE_SCREENSHOTS === '1';
+
 const T0 = Date.UTC(2024, 4, 15, 12, 0, 0);
 const ID = 'op-1';
 
@@ -396,7 +399,7 @@ describe('StepTimeline', () => {
   });
 });
 
-describe('screenshots', () => {
+describe.runIf(SHOTS)('screenshots', () => {
   it('screenshots light and dark', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     // A deploy mid-run (its last step running, output open) beside a failed test run.
