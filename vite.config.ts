@@ -65,7 +65,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/**/*.test.ts'],
           // Type tests of the public generics (expectTypeOf), checked by tsc.
-          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.typetests.json' },
         },
       },
       {
