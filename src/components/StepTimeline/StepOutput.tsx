@@ -2,7 +2,7 @@ import { memo, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { LogBuffer } from '../../core/logBuffer';
 import { useOpstreamContext } from '../../react/OpstreamContext';
-import { stripEscapes } from './format';
+import { stripAnsi } from '../LogViewer/ansi';
 import type { StepTimelineLabels } from './labels';
 
 export interface StepOutputProps {
@@ -46,7 +46,7 @@ export const StepOutput = memo(function StepOutput({ stream, from, to, maxLines,
     const level = buffer.level(i);
     rows.push(
       <span key={i} className="opstream-timeline__line" data-source={buffer.source(i)} data-level={level}>
-        {stripEscapes(text)}
+        {stripAnsi(text)}
         {'\n'}
       </span>,
     );

@@ -10,7 +10,8 @@ import {
 import type { OperationStatus } from '../../core/events';
 import type { OperationState, StepState, TransitionState } from '../../core/store';
 import { useOperationState } from '../../react/useOperationState';
-import { formatDuration, isoDuration, safeHttpUrl } from './format';
+import { safeHref } from '../LogViewer/ansi';
+import { formatDuration, isoDuration } from './format';
 import { defaultStepTimelineLabels, type StepTimelineLabels } from './labels';
 import { StepItem, type StepOutputContext } from './StepItem';
 
@@ -126,7 +127,7 @@ function Header({ op, labels, announce }: { op: OperationState | undefined; labe
       </div>
     );
   }
-  const url = op.status === 'succeeded' ? safeHttpUrl(op.url ?? urlOf(op.result)) : undefined;
+  const url = op.status === 'succeeded' ? safeLink(op.url ?? urlOf(op.result)) : undefined;
   const total = op.startedAt !== undefined && op.endedAt !== undefined ? op.endedAt - op.startedAt : undefined;
   return (
     <>
@@ -204,6 +205,9 @@ const urlOf = (result: unknown): unknown =>
   typeof result === 'object' && result !== null ? (result as { url?: unknown }).url : undefined;
 
 /** Steps in order with each transition placed where it happened (after `afterStep` steps). */
+// A deploy URL is shown as a link only when it is http(s).
+const safeLink = (value: unknown): string | undefined => (typeof value === 'string' ? safeHref(value) : undefined);
+
 function renderSteps(
   op: OperationState,
   renderStep: (step: StepState, index: number) => ReactNode,

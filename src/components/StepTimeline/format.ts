@@ -25,20 +25,3 @@ export function formatElapsed(ms: number): string {
 /** ISO 8601 duration for `<time dateTime>`. */
 export const isoDuration = (ms: number): string => `PT${(Math.max(0, ms) / 1_000).toFixed(3).replace(/\.?0+$/, '')}S`;
 
-/** The URL when it is http(s), else undefined: server text never becomes a `javascript:` link. */
-export function safeHttpUrl(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-// CSI sequences (colours, cursor moves) and OSC sequences (titles, links): shown as plain text they are garbage.
-// eslint-disable-next-line no-control-regex
-const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g;
-
-/** Terminal text without escape sequences (the LogViewer renders colours; the timeline's fallback does not). */
-export const stripEscapes = (text: string): string => (text.includes('\u001b') ? text.replace(ESCAPES, '') : text);

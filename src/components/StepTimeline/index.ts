@@ -4,4 +4,4 @@ export { StepOutput, useStreamBuffer, type StepOutputProps } from './StepOutput'
 export { ElapsedTimer, type ElapsedTimerProps } from './ElapsedTimer';
 export { StatusIcon, type StatusIconProps } from './StatusIcon';
 export { defaultStepTimelineLabels, type StepTimelineLabels } from './labels';
-export { formatDuration, formatElapsed, safeHttpUrl, stripEscapes } from './format';
+export { formatDuration, formatElapsed } from './format';
