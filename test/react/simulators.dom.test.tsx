@@ -206,13 +206,15 @@ describe('useRequest and useEventInvalidation', () => {
       () =>
         useRequest<unknown, HexabaseCommand>(
           { type: 'get_workspace_status', workspace_id: 'ws-1' },
-          { socket: { url: muted, protocol: hexa }, queryKey: ['muted'], timeoutMs: 50 },
+          { socket: { url: muted, protocol: hexa }, queryKey: ['muted'], timeoutMs: 200 },
         ),
       { wrapper },
     );
     await waitFor(() => expect(timed.result.current.isError).toBe(true), { timeout: 5_000 });
     expect(timed.result.current.error!.code).toBe('request_timeout');
-    expect(receivedMuted('get_workspace_status')).toHaveLength(2);
+    // Two attempts, both timed out (the first may time out while still queued behind a slow connect).
+    expect(timed.result.current.failureCount).toBe(2);
+    expect(receivedMuted('get_workspace_status').length).toBeGreaterThanOrEqual(1);
     timed.unmount();
   });
 
