@@ -45,6 +45,29 @@ function time(fn: () => void, runs = 5): number {
   return samples[Math.floor(samples.length / 2)]!;
 }
 
+/**
+ * Median timings (ms) of `baseline` and `ours`, run alternately (baseline, ours, baseline, ours, …) after
+ * one warm-up of each, so drift on a shared machine (load, frequency, GC state) hits both sides alike.
+ */
+function timePair(baseline: () => void, ours: () => void, runs = 5): { baseline: number; ours: number } {
+  baseline();
+  ours();
+  const b: number[] = [];
+  const o: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    gc?.();
+    let start = performance.now();
+    baseline();
+    b.push(performance.now() - start);
+    gc?.();
+    start = performance.now();
+    ours();
+    o.push(performance.now() - start);
+  }
+  const median = (samples: number[]) => samples.sort((x, y) => x - y)[Math.floor(samples.length / 2)]!;
+  return { baseline: median(b), ours: median(o) };
+}
+
 const frames = (protocol: string, filter: (name: string) => boolean = () => true): string[] =>
   readdirSync(new URL(`${protocol}/`, fixturesDir))
     .filter((name) => name.startsWith('in.') || name.startsWith('contract.'))
@@ -67,17 +90,19 @@ const ctx: ProtocolContext = (() => {
 
 function decodeRatio(name: string, adapter: () => ProtocolAdapter<unknown>, input: string[]): BenchRow {
   let sink = 0;
-  const bare = time(() => {
-    for (const frame of input) sink += JSON.parse(frame) === null ? 0 : 1;
-  });
-  const ours = time(() => {
-    const a = adapter();
-    for (const frame of input) {
-      const message: unknown = JSON.parse(frame);
-      a.control?.(message, ctx);
-      sink += a.decode(message, ctx).length;
-    }
-  });
+  const { baseline: bare, ours } = timePair(
+    () => {
+      for (const frame of input) sink += JSON.parse(frame) === null ? 0 : 1;
+    },
+    () => {
+      const a = adapter();
+      for (const frame of input) {
+        const message: unknown = JSON.parse(frame);
+        a.control?.(message, ctx);
+        sink += a.decode(message, ctx).length;
+      }
+    },
+  );
   if (sink < 0) console.log(sink);
   const rate = (ms: number) => (input.length / ms) * 1000;
   return {
@@ -109,30 +134,32 @@ class LoopbackSocket implements WebSocketLike {
 
 function connectionRatio(input: string[]): BenchRow {
   let sink = 0;
-  const bare = time(() => {
-    for (const frame of input) sink += JSON.parse(frame) === null ? 0 : 1;
-  });
-  const ours = time(() => {
-    const connection = createConnection({
-      url: 'ws://bench.local/',
-      protocol: json(),
-      WebSocket: LoopbackSocket as unknown as WebSocketConstructor,
-      environment: null,
-      heartbeat: false,
-    });
-    connection.onEvents((events) => {
-      sink += events.length;
-    });
-    connection.connect();
-    const socket = LoopbackSocket.last!;
-    socket.onopen?.({});
-    const event = { data: '' };
-    for (const frame of input) {
-      event.data = frame;
-      socket.onmessage?.(event);
-    }
-    connection.destroy();
-  });
+  const { baseline: bare, ours } = timePair(
+    () => {
+      for (const frame of input) sink += JSON.parse(frame) === null ? 0 : 1;
+    },
+    () => {
+      const connection = createConnection({
+        url: 'ws://bench.local/',
+        protocol: json(),
+        WebSocket: LoopbackSocket as unknown as WebSocketConstructor,
+        environment: null,
+        heartbeat: false,
+      });
+      connection.onEvents((events) => {
+        sink += events.length;
+      });
+      connection.connect();
+      const socket = LoopbackSocket.last!;
+      socket.onopen?.({});
+      const event = { data: '' };
+      for (const frame of input) {
+        event.data = frame;
+        socket.onmessage?.(event);
+      }
+      connection.destroy();
+    },
+  );
   if (sink < 0) console.log(sink);
   const rate = (ms: number) => (input.length / ms) * 1000;
   return {

@@ -70,17 +70,30 @@ export function backendImOperationType(command: Pick<BackendImCommand, 'type'>):
 }
 
 // Status strings meaning success; anything else on a *_complete is a failure.
-const SUCCESS = new Set(['success', 'succeeded', 'successful', 'ok', 'passed']);
+// A switch rather than a Set: frames bring fresh strings, and a Set would hash each one.
+const isSuccessWord = (s: string): boolean => {
+  switch (s) {
+    case 'success':
+    case 'succeeded':
+    case 'successful':
+    case 'ok':
+    case 'passed':
+      return true;
+    default:
+      return false;
+  }
+};
 
 const opTypeOf = (value: unknown): BackendImOperationType | undefined => {
   const s = asString(value)?.trim().toLowerCase();
   if (s === undefined) return undefined;
-  const head = s.split('_')[0];
+  const underscore = s.indexOf('_');
+  const head = underscore === -1 ? s : s.slice(0, underscore);
   return head === 'namespace' || head === 'test' || head === 'deploy' ? head : undefined;
 };
 
-// First value that is neither undefined nor null (frames drift between fields).
-const first = (...values: unknown[]): unknown => values.find((v) => v !== undefined && v !== null);
+// Frames drift between fields: the first one that is neither undefined nor null wins (`a ?? b ?? c`).
+// Readers below treat null like undefined; where a value is kept as is, `?? undefined` drops a null.
 
 const nonEmpty = (value: unknown): string | undefined => {
   const s = asString(value);
@@ -98,15 +111,20 @@ const readCommand = (value: unknown): string | undefined => {
 // Step id from `step` (a string, or an object drifting in with an id/name).
 const readStepId = (value: unknown): string | undefined => {
   const rec = asRecord(value);
-  return rec ? nonEmpty(first(rec.id, rec.name, rec.step)) : nonEmpty(value);
+  return rec ? nonEmpty(rec.id ?? rec.name ?? rec.step) : nonEmpty(value);
 };
 
 const mapStatus = (value: unknown): OperationStatus | undefined => {
   if (typeof value === 'boolean') return value ? 'succeeded' : 'failed';
+  // The documented spelling needs no normalizing.
+  if (typeof value === 'string' && isSuccessWord(value)) return 'succeeded';
   const s = asString(value)?.trim().toLowerCase();
   if (s === undefined || s === '') return undefined;
-  return SUCCESS.has(s) ? 'succeeded' : 'failed';
+  return isSuccessWord(s) ? 'succeeded' : 'failed';
 };
+
+// Read-only stand-in for a missing update body (never handed out).
+const EMPTY: UnknownRecord = Object.freeze({});
 
 const invalid = (message: string): OpstreamError => new OpstreamError('invalid_command', message);
 
@@ -126,7 +144,80 @@ const UPDATE_PHASES = {
 } as const satisfies Record<string, OperationEvent['phase']>;
 
 type UpdateType = keyof typeof UPDATE_PHASES;
-const isUpdateType = (s: string): s is UpdateType => Object.prototype.hasOwnProperty.call(UPDATE_PHASES, s);
+// The keys of UPDATE_PHASES, as a switch (see isSuccessWord).
+const isUpdateType = (s: string): s is UpdateType => {
+  switch (s) {
+    case 'start':
+    case 'step':
+    case 'command':
+    case 'output':
+    case 'error':
+    case 'log':
+    case 'result':
+    case 'transition':
+    case 'complete':
+    case 'status':
+    case 'url':
+      return true;
+    default:
+      return false;
+  }
+};
+
+/** `update_type` as documented (exact lookup), else trimmed and lower-cased; undefined when unknown. */
+const readUpdateType = (value: unknown): UpdateType | undefined => {
+  if (typeof value === 'string' && isUpdateType(value)) return value;
+  const s = asString(value)?.trim().toLowerCase();
+  return s !== undefined && isUpdateType(s) ? s : undefined;
+};
+
+/** What a frame's `type` names: an operation's update or completion, or an `error`. */
+type FrameKind = { op: BackendImOperationType; complete: boolean } | 'error';
+
+const KINDS = {
+  namespace_update: { op: 'namespace', complete: false },
+  namespace_complete: { op: 'namespace', complete: true },
+  test_update: { op: 'test', complete: false },
+  test_complete: { op: 'test', complete: true },
+  deploy_update: { op: 'deploy', complete: false },
+  deploy_complete: { op: 'deploy', complete: true },
+} as const satisfies Record<string, FrameKind>;
+
+const frameKindOf = (type: string): FrameKind | undefined => {
+  // A switch on the exact strings: cheaper than hashing each frame's fresh type string.
+  switch (type) {
+    case 'error':
+      return 'error';
+    case 'namespace_update':
+      return KINDS.namespace_update;
+    case 'namespace_complete':
+      return KINDS.namespace_complete;
+    case 'test_update':
+      return KINDS.test_update;
+    case 'test_complete':
+      return KINDS.test_complete;
+    case 'deploy_update':
+      return KINDS.deploy_update;
+    case 'deploy_complete':
+      return KINDS.deploy_complete;
+    default:
+      return undefined;
+  }
+};
+
+/** The frame's kind: the documented spelling is matched as is, anything else trimmed and lower-cased first. */
+const readFrameKind = (value: unknown): FrameKind | undefined => {
+  const exact = typeof value === 'string' ? frameKindOf(value) : undefined;
+  if (exact !== undefined) return exact;
+  const s = asString(value)?.trim().toLowerCase();
+  return s === undefined ? undefined : frameKindOf(s);
+};
+
+interface InFlight {
+  id: string;
+  /** Start order, for "the latest operation". */
+  seq: number;
+}
 
 /** Backend.im test & deploy: `namespace_setup`, `test_request`, `deploy_request` and their streamed updates. */
 export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<BackendImCommand> {
@@ -134,24 +225,39 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
   const defaultTestCommand = nonEmpty(options.testCommand) ?? BACKENDIM_DEFAULTS.testCommand;
 
   // Frames carry no operation id: each type has at most one operation in flight on this connection.
-  const inFlight = new Map<BackendImOperationType, { id: string; seq: number }>();
+  // One variable per type rather than a Map keyed by type: read on every frame, without hashing.
+  let namespaceOp: InFlight | undefined;
+  let testOp: InFlight | undefined;
+  let deployOp: InFlight | undefined;
   let seq = 0;
 
+  const inFlight = (type: BackendImOperationType): InFlight | undefined =>
+    type === 'namespace' ? namespaceOp : type === 'test' ? testOp : deployOp;
+  const setInFlight = (type: BackendImOperationType, op: InFlight | undefined): void => {
+    if (type === 'namespace') namespaceOp = op;
+    else if (type === 'test') testOp = op;
+    else deployOp = op;
+  };
+
   const begin = (type: BackendImOperationType, id: string): string => {
-    inFlight.set(type, { id, seq: ++seq });
+    setInFlight(type, { id, seq: ++seq });
     return id;
   };
   const current = (type: BackendImOperationType, ctx: ProtocolContext): string =>
-    inFlight.get(type)?.id ?? begin(type, ctx.nextId());
+    inFlight(type)?.id ?? begin(type, ctx.nextId());
+  /** The type whose operation started last. */
   const latest = (): BackendImOperationType | undefined => {
     let best: BackendImOperationType | undefined;
     let bestSeq = -1;
-    for (const [type, op] of inFlight) {
-      if (op.seq > bestSeq) {
-        best = type;
-        bestSeq = op.seq;
-      }
+    if (namespaceOp !== undefined && namespaceOp.seq > bestSeq) {
+      best = 'namespace';
+      bestSeq = namespaceOp.seq;
     }
+    if (testOp !== undefined && testOp.seq > bestSeq) {
+      best = 'test';
+      bestSeq = testOp.seq;
+    }
+    if (deployOp !== undefined && deployOp.seq > bestSeq) best = 'deploy';
     return best;
   };
 
@@ -209,20 +315,19 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
     now: number,
     ctx: ProtocolContext,
   ): OpstreamEvent[] => {
-    const updateType = asString(first(payload.update_type, payload.updateType))?.trim().toLowerCase();
-    if (updateType === undefined || !isUpdateType(updateType)) return [{ kind: 'raw', at: now, data: frame }];
+    const updateType = readUpdateType(payload.update_type ?? payload.updateType);
+    if (updateType === undefined) return [{ kind: 'raw', at: now, data: frame }];
 
     // Documented: update_data.data holds the fields; drift: update_data holds them directly.
-    const updateData = first(payload.update_data, payload.updateData, payload.data);
+    const updateData = payload.update_data ?? payload.updateData ?? payload.data ?? undefined;
     const wrapper = asRecord(updateData);
-    const inner = wrapper !== undefined && 'data' in wrapper ? wrapper.data : updateData;
-    const body = asRecord(inner) ?? {};
+    // `'data' in wrapper` only when the plain read finds nothing (a present `data` is the usual case).
+    const wrapped = wrapper?.data;
+    const inner = wrapped !== undefined || (wrapper !== undefined && 'data' in wrapper) ? wrapped : updateData;
+    const body = asRecord(inner) ?? EMPTY;
     const text = asString(inner);
 
-    const at = parseTime(
-      first(body.timestamp, body.time, wrapper?.timestamp, payload.timestamp, frame.timestamp),
-      now,
-    );
+    const at = parseTime(body.timestamp ?? body.time ?? wrapper?.timestamp ?? payload.timestamp ?? frame.timestamp, now);
     const event: OperationEvent = {
       kind: 'operation',
       operationId: current(opType, ctx),
@@ -231,7 +336,7 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
       at,
     };
 
-    const stepId = readStepId(first(body.step, updateType === 'step' ? first(body.id, body.name) : undefined));
+    const stepId = readStepId(body.step ?? (updateType === 'step' ? (body.id ?? body.name) : undefined));
     if (stepId !== undefined) {
       const description = asString(body.description);
       event.step = description === undefined ? { id: stepId } : { id: stepId, description };
@@ -248,17 +353,17 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
       case 'step':
         // A step without an id still has something to say.
         if (stepId === undefined) {
-          const description = asString(first(body.description, text));
+          const description = asString(body.description ?? text);
           if (description !== undefined && message === undefined) event.message = description;
         }
         break;
       case 'command': {
-        const command = readCommand(first(body.command, body.cmd)) ?? text;
+        const command = readCommand(body.command ?? body.cmd) ?? text;
         if (command !== undefined) event.command = command;
         break;
       }
       case 'output': {
-        const stdout = asString(first(body.stdout, body.output)) ?? text;
+        const stdout = asString(body.stdout ?? body.output) ?? text;
         const stderr = asString(body.stderr);
         if (stdout !== undefined) event.stdout = stdout;
         if (stderr !== undefined) event.stderr = stderr;
@@ -270,14 +375,14 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
           message ?? asString(body.error) ?? asString(errorRec?.message) ?? text ?? `${opType} error`;
         event.message = errMessage;
         event.error = {
-          code: nonEmpty(first(body.code, errorRec?.code)) ?? 'operation_error',
+          code: nonEmpty(body.code ?? errorRec?.code) ?? 'operation_error',
           message: errMessage,
         };
         break;
       }
       case 'log':
       case 'status': {
-        const line = message ?? asString(first(body.log, body.line, body.status)) ?? text;
+        const line = message ?? asString(body.log ?? body.line ?? body.status) ?? text;
         if (line !== undefined) event.message = line;
         break;
       }
@@ -296,7 +401,7 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
         const result = asRecord(inner) ?? (url !== undefined ? { url } : inner);
         if (result !== undefined) event.result = result;
         if (updateType === 'complete') {
-          const status = mapStatus(first(body.status, body.success));
+          const status = mapStatus(body.status ?? body.success);
           if (status !== undefined) event.status = status;
         }
         break;
@@ -317,49 +422,49 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
       operationId: current(opType, ctx),
       operationType: opType,
       phase: 'complete',
-      at: parseTime(first(payload.timestamp, frame.timestamp), now),
+      at: parseTime(payload.timestamp ?? frame.timestamp, now),
     };
     // Missing status: outcome unknown, so no status is claimed.
-    const status = mapStatus(first(frame.status, payload.status, payload.success));
+    const status = mapStatus(frame.status ?? payload.status ?? payload.success);
     if (status !== undefined) event.status = status;
-    const message = asString(first(payload.message, frame.message));
+    const message = asString(payload.message ?? frame.message);
     if (message !== undefined) event.message = message;
-    const url = nonEmpty(first(payload.url, frame.url));
+    const url = nonEmpty(payload.url ?? frame.url);
     if (url !== undefined) {
       event.url = url;
       event.result = { url };
     }
     if (status === 'failed') {
       event.error = {
-        code: nonEmpty(first(payload.code, frame.code)) ?? 'operation_failed',
+        code: nonEmpty(payload.code ?? frame.code) ?? 'operation_failed',
         message: message ?? `${opType} failed`,
       };
     }
-    inFlight.delete(opType);
+    setInFlight(opType, undefined);
     return [event];
   };
 
   const decodeError = (frame: UnknownRecord, payload: UnknownRecord, now: number): OpstreamEvent[] => {
-    const code = nonEmpty(first(payload.code, frame.code)) ?? 'unknown_error';
+    const code = nonEmpty(payload.code ?? frame.code) ?? 'unknown_error';
     const errorRec = asRecord(payload.error);
     const message =
-      asString(first(payload.message, frame.message)) ??
+      asString(payload.message ?? frame.message) ??
       asString(payload.error) ??
       asString(errorRec?.message) ??
       code;
     // The document's client reads payload.context; otherwise blame the latest operation started.
-    const named = opTypeOf(first(payload.context, payload.operation, payload.operation_type, frame.context));
+    const named = opTypeOf(payload.context ?? payload.operation ?? payload.operation_type ?? frame.context);
     const target = named ?? latest();
-    const op = target === undefined ? undefined : inFlight.get(target);
+    const op = target === undefined ? undefined : inFlight(target);
     const event: OpstreamEvent = {
       kind: 'error',
       code,
       message,
-      at: parseTime(first(payload.timestamp, frame.timestamp), now),
+      at: parseTime(payload.timestamp ?? frame.timestamp, now),
     };
     if (op !== undefined && target !== undefined) {
       event.operationId = op.id;
-      inFlight.delete(target);
+      setInFlight(target, undefined);
     }
     return [event];
   };
@@ -368,16 +473,14 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
     const now = ctx.now();
     const frame = asRecord(message);
     if (frame === undefined) return [{ kind: 'raw', at: now, data: message }];
-    const type = asString(frame.type)?.trim().toLowerCase();
+    const kind = readFrameKind(frame.type);
     // Drift: without a payload object its fields sit at the top level.
     const payload = asRecord(frame.payload) ?? frame;
-    if (type === 'error') return decodeError(frame, payload, now);
-    const match = type === undefined ? null : /^(namespace|test|deploy)_(update|complete)$/.exec(type);
-    const opType = opTypeOf(match?.[1]);
-    if (match === null || opType === undefined) return [{ kind: 'raw', at: now, data: message }];
-    return match[2] === 'update'
-      ? decodeUpdate(frame, payload, opType, now, ctx)
-      : decodeComplete(frame, payload, opType, now, ctx);
+    if (kind === 'error') return decodeError(frame, payload, now);
+    if (kind === undefined) return [{ kind: 'raw', at: now, data: message }];
+    return kind.complete
+      ? decodeComplete(frame, payload, kind.op, now, ctx)
+      : decodeUpdate(frame, payload, kind.op, now, ctx);
   };
 
   return {

@@ -8,7 +8,18 @@ import type {
   OpstreamEvent,
   ResourceEvent,
 } from '../core/events';
-import { asBoolean, asNumber, asRecord, asString, flattenNumbers, isRecord, parseQuantity, parseTime } from './fields';
+import {
+  asBoolean,
+  asNumber,
+  asRecord,
+  asString,
+  childName,
+  childNamesOf,
+  flattenNumbers,
+  isRecord,
+  parseQuantity,
+  parseTime,
+} from './fields';
 import type { UnknownRecord } from './fields';
 import type { ControlSignal, Frame, ProtocolAdapter, ProtocolContext, SubscriptionCodec } from './types';
 
@@ -77,19 +88,44 @@ const ENVELOPE_KEYS = new Set(['type', 'id', 'timestamp', 'success', 'data', 'er
 
 const invalid = (message: string): OpstreamError => new OpstreamError('invalid_command', message);
 
-/** First present value among `keys` (snake_case as documented, camelCase as drift). */
-const pick = (rec: UnknownRecord | undefined, ...keys: string[]): unknown => {
-  if (rec === undefined) return undefined;
-  for (const key of keys) {
-    if (Object.hasOwn(rec, key) && rec[key] !== undefined && rec[key] !== null) return rec[key];
-  }
-  return undefined;
+/** `rec[key]` when it is an own property that is neither undefined nor null. */
+const ownValue = (rec: UnknownRecord, key: string): unknown => {
+  const value = rec[key];
+  // Read first: hasOwn only runs for the (usually single) key that is there.
+  return value !== undefined && value !== null && Object.hasOwn(rec, key) ? value : undefined;
 };
 
-const pickString = (rec: UnknownRecord | undefined, ...keys: string[]): string | undefined => {
-  const s = asString(pick(rec, ...keys));
+/**
+ * First present value among up to three keys (snake_case as documented, camelCase as drift).
+ * Fixed arity rather than rest parameters: no array per call on the per-frame path.
+ */
+const pick = (rec: UnknownRecord | undefined, a: string, b?: string, c?: string): unknown => {
+  if (rec === undefined) return undefined;
+  const first = ownValue(rec, a);
+  if (first !== undefined || b === undefined) return first;
+  const second = ownValue(rec, b);
+  return second !== undefined || c === undefined ? second : ownValue(rec, c);
+};
+
+const pickString = (rec: UnknownRecord | undefined, a: string, b?: string, c?: string): string | undefined =>
+  nonEmpty(pick(rec, a, b, c));
+
+const nonEmpty = (value: unknown): string | undefined => {
+  const s = asString(value);
   return s === '' ? undefined : s;
 };
+
+/**
+ * `value`, read by the caller as `rec.<key>`, when it is neither undefined nor null and an own property:
+ * the same answer as `pick(rec, key)`, but a named read (`rec.timestamp`) is much cheaper for V8 than a
+ * computed one (`rec[key]`). Used on the fields every frame reads.
+ */
+const own = (rec: UnknownRecord, key: string, value: unknown): unknown =>
+  value !== undefined && value !== null && Object.hasOwn(rec, key) ? value : undefined;
+
+/** `pick(rec, 'timestamp', 'time', 'ts')` with named reads. */
+const timeField = (rec: UnknownRecord): unknown =>
+  own(rec, 'timestamp', rec.timestamp) ?? own(rec, 'time', rec.time) ?? own(rec, 'ts', rec.ts);
 
 const safeJson = (value: unknown): string | undefined => {
   try {
@@ -139,15 +175,35 @@ const SEVERITY: Record<string, AlertSeverity> = {
 
 /** Unknown or missing severities become `warning`: an alert is never hidden as `info`. */
 const mapSeverity = (value: unknown): AlertSeverity => {
-  const s = asString(value);
-  return (s !== undefined && Object.hasOwn(SEVERITY, s.toLowerCase()) ? SEVERITY[s.toLowerCase()] : undefined) ?? 'warning';
+  const s = asString(value)?.toLowerCase();
+  return (s !== undefined && Object.hasOwn(SEVERITY, s) ? SEVERITY[s] : undefined) ?? 'warning';
 };
 
 const PERCENT_KEY = /percent|ratio|utili[sz]ation/i;
+// Field names repeat in every sample ("used", "limit", "percentage"): remember the regex's answer per name.
+const percentKeys = new Map<string, boolean>();
+const isPercentKey = (field: string): boolean => {
+  let known = percentKeys.get(field);
+  if (known === undefined) {
+    known = PERCENT_KEY.test(field);
+    if (percentKeys.size >= 256) percentKeys.clear();
+    percentKeys.set(field, known);
+  }
+  return known;
+};
+
+// True when `s` has an ASCII letter or '%' (what /[a-z%]/i matches), i.e. carries its own unit.
+const hasUnitChar = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if ((c >= 97 && c <= 122) || s.charCodeAt(i) === 37) return true;
+  }
+  return false;
+};
 
 /** A number in base units: the value's own suffix wins ("5Gi"), else the sibling `unit` ("Mi", "cores"). */
 const quantity = (value: unknown, unit: string | undefined): number | undefined => {
-  if (typeof value === 'string' && /[a-z%]/i.test(value)) return parseQuantity(value)?.value;
+  if (typeof value === 'string' && hasUnitChar(value)) return parseQuantity(value)?.value;
   const n = asNumber(value);
   if (n === undefined || unit === undefined) return n;
   const u = unit.trim();
@@ -178,21 +234,54 @@ const quantity = (value: unknown, unit: string | undefined): number | undefined 
  */
 const readValues = (groups: UnknownRecord): Record<string, number> => {
   const out: Record<string, number> = {};
-  for (const [name, group] of Object.entries(groups)) {
+  // Keys and values in two native passes (same order), as in flattenNumbers.
+  const names = Object.keys(groups);
+  const groupValues: unknown[] = Object.values(groups);
+  for (let g = 0; g < names.length; g++) {
+    const name = names[g]!;
+    const group = groupValues[g];
     const rec = asRecord(group);
     const unit = rec === undefined ? undefined : asString(rec.unit);
     if (rec === undefined || unit === undefined) {
       flattenNumbers(group, name, out, 1);
       continue;
     }
-    for (const [field, value] of Object.entries(rec)) {
+    const fields = Object.keys(rec);
+    const values: unknown[] = Object.values(rec);
+    const dotted = childNamesOf(name);
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!;
       if (field === 'unit') continue;
-      const n = PERCENT_KEY.test(field) ? asNumber(value) : quantity(value, unit);
-      if (n !== undefined) out[`${name}.${field}`] = n;
-      else if (typeof value === 'object') flattenNumbers(value, `${name}.${field}`, out, 2);
+      const value = values[i];
+      const n = isPercentKey(field) ? asNumber(value) : quantity(value, unit);
+      if (n !== undefined) out[childName(dotted, name, i, field)] = n;
+      else if (typeof value === 'object') flattenNumbers(value, childName(dotted, name, i, field), out, 2);
     }
   }
   return out;
+};
+
+/** The common part of a provisioning operation event (`message` already redacted). */
+const provisioningOperation = (
+  operationId: string,
+  phase: OperationEvent['phase'],
+  at: number,
+  stage: string | undefined,
+  message: string | undefined,
+): OperationEvent => {
+  const event: OperationEvent = { kind: 'operation', operationId, operationType: 'provisioning', phase, at };
+  if (stage !== undefined) event.step = { id: stage };
+  if (message !== undefined) event.message = message;
+  return event;
+};
+
+/** Index of the first '.', ':' or '/' in `type` (what /[.:/]/ finds), or -1. */
+const separatorAt = (type: string): number => {
+  for (let i = 0; i < type.length; i++) {
+    const c = type.charCodeAt(i);
+    if (c === 46 || c === 58 || c === 47) return i;
+  }
+  return -1;
 };
 
 /** 0..100 from 45, "45" or "45%"; out-of-range values are clamped. */
@@ -388,27 +477,22 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
     if (operationId === undefined) return raw(message, at);
     const stage = pickString(data, 'stage', 'step');
     const text = pickString(data, 'message');
-    const base = (phase: OperationEvent['phase']): OperationEvent => {
-      const event: OperationEvent = { kind: 'operation', operationId, operationType: 'provisioning', phase, at };
-      if (stage !== undefined) event.step = { id: stage };
-      if (text !== undefined) event.message = redact(text);
-      return event;
-    };
+    const said = text === undefined ? undefined : redact(text);
     switch (change) {
       case 'started': {
-        const event = base('start');
+        const event = provisioningOperation(operationId, 'start', at, stage, said);
         event.status = 'running';
         return [event];
       }
       case 'progress': {
-        const event = base('progress');
+        const event = provisioningOperation(operationId, 'progress', at, stage, said);
         event.status = 'running';
         const progress = readProgress(pick(data, 'progress', 'percent', 'percentage'));
         if (progress !== undefined) event.progress = progress;
         return [event];
       }
       case 'completed': {
-        const event = base('complete');
+        const event = provisioningOperation(operationId, 'complete', at, stage, said);
         event.status = 'succeeded';
         event.progress = 100;
         event.result = data;
@@ -417,7 +501,7 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
         return [event];
       }
       case 'failed': {
-        const event = base('complete');
+        const event = provisioningOperation(operationId, 'complete', at, stage, said);
         event.status = 'failed';
         event.result = data;
         event.error = readError(data, 'PROVISIONING_FAILED', 'Provisioning failed');
@@ -462,18 +546,27 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
     return metrics === undefined ? raw(message, at) : [metrics];
   };
 
+  // The last stream id seen and its log stream name (see logEvent).
+  let lastStreamId: string | undefined;
+  let lastStream = '';
+
   const logEvent = (msg: UnknownRecord, data: UnknownRecord, now: number): OpstreamEvent[] => {
-    const at = parseTime(pick(data, 'timestamp', 'time', 'ts') ?? pick(msg, 'timestamp', 'time', 'ts'), now);
-    const streamId = pickString(data, 'stream_id', 'streamId') ?? pickString(msg, 'stream_id', 'id');
+    // The per-line path: named reads throughout (see `own`).
+    const at = parseTime(timeField(data) ?? timeField(msg), now);
+    const streamId =
+      nonEmpty(own(data, 'stream_id', data.stream_id) ?? own(data, 'streamId', data.streamId)) ??
+      nonEmpty(own(msg, 'stream_id', msg.stream_id) ?? own(msg, 'id', msg.id));
     if (streamId === undefined) return raw(msg, at);
-    const text = pick(data, 'message', 'line', 'log');
+    const text = own(data, 'message', data.message) ?? own(data, 'line', data.line) ?? own(data, 'log', data.log);
     const line = asString(text) ?? (text === undefined ? '' : (safeJson(text) ?? ''));
-    const level = pickString(data, 'level', 'severity');
-    return [
-      level === undefined
-        ? { kind: 'log', stream: hexabaseLogStream(streamId), line, at }
-        : { kind: 'log', stream: hexabaseLogStream(streamId), line, at, level },
-    ];
+    const level = nonEmpty(own(data, 'level', data.level) ?? own(data, 'severity', data.severity));
+    // Lines of one stream arrive back to back: reuse its name instead of building it per line.
+    if (streamId !== lastStreamId) {
+      lastStreamId = streamId;
+      lastStream = hexabaseLogStream(streamId);
+    }
+    const stream = lastStream;
+    return [level === undefined ? { kind: 'log', stream, line, at } : { kind: 'log', stream, line, at, level }];
   };
 
   const decode = (message: unknown, ctx: ProtocolContext): OpstreamEvent[] => {
@@ -484,7 +577,7 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
     // Lenient: fields may come flat on the envelope instead of under `data`.
     const data = asRecord(msg.data) ?? msg;
     if (type === 'log_entry') return logEvent(msg, data, now);
-    const at = parseTime(pick(msg, 'timestamp', 'time', 'ts'), now);
+    const at = parseTime(timeField(msg), now);
     if (type === undefined) return raw(message, at);
 
     switch (type) {
@@ -511,8 +604,30 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
       }
     }
 
+    // The documented event types as sent: no split, no substrings.
+    switch (type) {
+      case 'workspace.status_changed':
+        return workspaceEvent('status_changed', data, at, message);
+      case 'workspace.resource_updated':
+        return workspaceEvent('resource_updated', data, at, message);
+      case 'workspace.alert_triggered':
+        return workspaceEvent('alert_triggered', data, at, message);
+      case 'provisioning.progress':
+        return provisioningEvent('progress', data, at, message);
+      case 'provisioning.started':
+        return provisioningEvent('started', data, at, message);
+      case 'provisioning.completed':
+        return provisioningEvent('completed', data, at, message);
+      case 'provisioning.failed':
+        return provisioningEvent('failed', data, at, message);
+      case 'monitoring.metrics_update':
+        return monitoringEvent('metrics_update', data, at, message);
+      case 'monitoring.health_changed':
+        return monitoringEvent('health_changed', data, at, message);
+    }
+
     // Event types are `<family>.<change>`; tolerate ':' or '/' as the separator.
-    const sep = type.search(/[.:/]/);
+    const sep = separatorAt(type);
     if (sep > 0) {
       const family = type.slice(0, sep);
       const change = type.slice(sep + 1);
@@ -556,7 +671,8 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
         return FATAL_CODES.has(error.code) ? { type: 'fatal', error } : undefined;
       }
     }
-    if (typeof type !== 'string' || !REPLY_TYPES.has(type) || id === undefined || id === '') return undefined;
+    // The id test first: event frames carry none, and it spares hashing their type for the Set.
+    if (id === undefined || id === '' || typeof type !== 'string' || !REPLY_TYPES.has(type)) return undefined;
     if (!isSuccess(msg)) {
       const code = type === 'subscribe_result' ? 'SUBSCRIPTION_FAILED' : 'REQUEST_FAILED';
       return { type: 'reply', id, ok: false, error: readError(msg, code, `Hexabase ${type} refused`) };
@@ -613,8 +729,11 @@ function isSuccess(msg: UnknownRecord): boolean {
 /** A reply's payload: its `data`, plus fields the server put beside it (`subscription_id`). */
 function replyData(msg: UnknownRecord): unknown {
   const rest: UnknownRecord = {};
-  for (const [k, v] of Object.entries(msg)) {
-    if (!ENVELOPE_KEYS.has(k)) Object.defineProperty(rest, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(msg)) {
+    if (ENVELOPE_KEYS.has(k)) continue;
+    // Plain assignment makes the same own property, except for "__proto__", which it would treat as the prototype.
+    if (k === '__proto__') Object.defineProperty(rest, k, { value: msg[k], enumerable: true, writable: true, configurable: true });
+    else rest[k] = msg[k];
   }
   const data = msg.data;
   if (data === undefined || data === null) return rest;

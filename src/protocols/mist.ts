@@ -101,7 +101,18 @@ const safeDecode = (s: string): string => {
 const readType = (msg: UnknownRecord): string | undefined | null => {
   const t = msg.type;
   if (t === undefined || t === null) return undefined;
-  return typeof t === 'string' ? t.toLowerCase() : null;
+  if (typeof t !== 'string') return null;
+  // The documented types are already lower case: no toLowerCase call on every frame.
+  switch (t) {
+    case 'log':
+    case 'status':
+    case 'progress':
+    case 'error':
+    case 'end':
+      return t;
+    default:
+      return t.toLowerCase();
+  }
 };
 
 const timeOf = (msg: UnknownRecord, data: UnknownRecord | undefined, ctx: ProtocolContext): number =>
@@ -304,9 +315,13 @@ export function mist(options: MistOptions): ProtocolAdapter<MistCommand> {
     const at = parseTime(sample?.timestamp ?? msg.timestamp, ctx.now());
     if (sample === undefined) return rawAt(msg, at);
     const values: Record<string, number> = {};
-    // Top-level keys one by one, so `timestamp` is skipped without copying the sample.
-    for (const key of Object.keys(sample)) {
-      if (key !== 'timestamp') flattenNumbers(sample[key], key, values, 1);
+    // Top-level keys one by one, so `timestamp` is skipped without copying the sample (values read in
+    // one native pass, in the same order as the keys).
+    const keys = Object.keys(sample);
+    const fields: unknown[] = Object.values(sample);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key !== 'timestamp') flattenNumbers(fields[i], key, values, 1);
     }
     if (Object.keys(values).length === 0) return rawAt(msg, at);
     return [{ kind: 'metrics', source: 'system', at, values }];
