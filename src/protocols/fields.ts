@@ -146,8 +146,9 @@ export const parseTime = (value: unknown, fallback: number): number => {
   return Math.abs(value) < SECONDS_LIMIT ? Math.round(value * 1000) : Math.round(value);
 };
 
-// Multipliers for byte units (SI and binary) and bare SI suffixes.
-const BYTE_SCALE: Record<string, number> = {
+// Multipliers for byte units (SI and binary) and bare SI suffixes. No prototype: a suffix such as
+// "constructor" must be an unknown unit, not an inherited function.
+const BYTE_SCALE: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
   b: 1,
   kb: 1e3,
   mb: 1e6,
@@ -161,8 +162,14 @@ const BYTE_SCALE: Record<string, number> = {
   gib: 1024 ** 3,
   ti: 1024 ** 4,
   tib: 1024 ** 4,
-};
-const SI_SCALE: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+});
+const SI_SCALE: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+});
 
 export interface Quantity {
   /** The number in base units (bytes, bytes/s, cores, percent). */
@@ -344,4 +351,14 @@ export const flattenNumbers = (
     flattenNumbers(values[i], cache === undefined ? key : childName(cache, prefix, i, key), out, depth + 1);
   }
   return out;
+};
+
+/** FNV-1a hex digest: a registry key that tells tokens apart without carrying them. */
+export const fingerprint = (text: string): string => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
 };

@@ -18,8 +18,7 @@ import {
   flattenNumbers,
   isRecord,
   parseQuantity,
-  parseTime,
-} from './fields';
+  parseTime, fingerprint } from './fields';
 import type { UnknownRecord } from './fields';
 import type { ControlSignal, Frame, ProtocolAdapter, ProtocolContext, SubscriptionCodec } from './types';
 
@@ -135,14 +134,6 @@ const safeJson = (value: unknown): string | undefined => {
   }
 };
 
-const fingerprint = (text: string): string => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-};
 
 const toFrame = (envelope: UnknownRecord): Frame => {
   const frame = safeJson(envelope);

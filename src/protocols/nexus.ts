@@ -1,6 +1,6 @@
 import { OpstreamError } from '../core/errors';
 import type { ErrorEvent, OpstreamEvent } from '../core/events';
-import { asRecord, asString, isRecord, parseTime } from './fields';
+import { asRecord, asString, isRecord, parseTime, fingerprint } from './fields';
 import type { UnknownRecord } from './fields';
 import type {
   CloseInfo,
@@ -123,15 +123,6 @@ const pairName = (part: string): string => {
   }
 };
 
-// FNV-1a: a registry key that tells tokens apart without carrying them.
-const fingerprint = (text: string): string => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-};
 
 const STATUS_RE = /\b(401|403)\b/;
 

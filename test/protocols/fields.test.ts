@@ -46,6 +46,10 @@ describe('quantities and numbers', () => {
   it('refuses what is not a quantity', () => {
     expect(parseQuantity('fast')).toBeUndefined();
     expect(parseQuantity('5 parsecs')).toBeUndefined();
+    // Inherited names are not units.
+    expect(parseQuantity('5constructor')).toBeUndefined();
+    expect(parseQuantity('5toString')).toBeUndefined();
+    expect(flattenNumbers({ cpu: '5constructor' })).toEqual({});
     expect(parseQuantity({})).toBeUndefined();
   });
 
