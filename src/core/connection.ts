@@ -11,7 +11,9 @@ import { DEFAULT_RECONNECT, backoffDelay } from './backoff';
 import { browserEnvironment, type ConnectionEnvironment, type EnvironmentSignal } from './environment';
 import { OpstreamError, type OpstreamErrorCode } from './errors';
 import type { ErrorEvent, EventError, OpstreamEvent } from './events';
+import { jsonKey } from './jsonKey';
 import { previewText, redactSecrets, redactUrl } from './redact';
+import { globalTimers } from './timers';
 
 // ---------------------------------------------------------------------------------------------
 // Platform pieces (injected; defaults are the globals)
@@ -34,11 +36,6 @@ export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
-
-const globalTimers: Timers = {
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -239,15 +236,7 @@ const describeSocketError = (event: unknown): string | undefined => {
   return typeof message === 'string' && message !== '' ? message : undefined;
 };
 
-const topicKey = (topic: string, params: unknown): string => {
-  let p = '';
-  try {
-    p = params === undefined ? '' : JSON.stringify(params);
-  } catch {
-    p = String(params);
-  }
-  return `${topic}\u0000${p}`;
-};
+const topicKey = (topic: string, params: unknown): string => `${topic}\u0000${jsonKey(params)}`;
 
 // ---------------------------------------------------------------------------------------------
 // createConnection

@@ -1,4 +1,5 @@
 import { createConnection, type Connection, type ConnectionOptions, type Timers } from './connection';
+import { globalTimers } from './timers';
 
 export interface ConnectionLease<Command = unknown> {
   readonly connection: Connection<Command>;
@@ -36,10 +37,7 @@ export const connectionKey = (options: ConnectionOptions<never>): string =>
 /** Shares connections by URL and protocol, reference-counted, closed after a grace period. */
 export function createConnectionRegistry(options: ConnectionRegistryOptions = {}): ConnectionRegistry {
   const graceMs = options.graceMs ?? 1_000;
-  const timers: Timers = options.timers ?? {
-    setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-    clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-  };
+  const timers = options.timers ?? globalTimers;
   const create = options.create ?? createConnection;
   const entries = new Map<string, Entry>();
 

@@ -15,6 +15,7 @@ import type {
 import { LogBuffer } from './logBuffer';
 import { MetricSeries } from './metricSeries';
 import { Ring } from './ring';
+import { TERMINAL } from './terminal';
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -195,8 +196,6 @@ const microtaskScheduler: Scheduler = (flush) => {
     cancelled = true;
   };
 };
-
-const TERMINAL: ReadonlySet<OperationStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
 interface MutableStep {
   id: string;

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef } from 'react';
+import { jsonKey } from '../core/jsonKey';
 import type { LogBuffer } from '../core/logBuffer';
 import type { LogStreamState, StreamStatus } from '../core/store';
 import { useOpstreamContext } from './OpstreamContext';
@@ -43,16 +44,6 @@ export interface ContainerLogs<Command> {
   readonly socket: SocketApi<Command>;
 }
 
-
-const commandKey = (command: unknown): string => {
-  if (command === undefined) return '';
-  try {
-    return JSON.stringify(command);
-  } catch {
-    return String(command);
-  }
-};
-
 /**
  * A log stream view over the store: re-renders once per published batch of its lines, never per
  * line. With `socket` it holds the connection, sends `start` on every open and `stop` on unmount,
@@ -74,8 +65,8 @@ export function useContainerLogs<Command = never>(options: UseContainerLogsOptio
   useEffect(() => {
     commands.current = { start, stop };
   });
-  const startKey = commandKey(start);
-  const stopKey = commandKey(stop);
+  const startKey = jsonKey(start);
+  const stopKey = jsonKey(stop);
 
   useEffect(() => {
     if (connection === null) return undefined;

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MessageEvent, MetricsEvent } from '../core/events';
+import { jsonKey } from '../core/jsonKey';
 import type { MetricSeries } from '../core/metricSeries';
 import type { MetricsSourceState, OpstreamStore } from '../core/store';
 import { flattenNumbers } from '../protocols/fields';
@@ -156,12 +157,7 @@ export function useMetrics<Command = never>(options: UseMetricsOptions<Command>)
     return deriveMetrics(store, source, channel, () => latestSelect.current);
   }, [store, source, channel]);
 
-  let paramsKey = '';
-  try {
-    paramsKey = channelParams === undefined ? '' : JSON.stringify(channelParams);
-  } catch {
-    paramsKey = String(channelParams);
-  }
+  const paramsKey = jsonKey(channelParams);
   useEffect(() => {
     // Push-only protocols have no subscriptions: their sources need none.
     if (connection === null || channel === undefined || connection.protocol.subscriptions === undefined) {

@@ -4,6 +4,7 @@ import type { Connection, SendResult } from '../core/connection';
 import { OpstreamError, type OpstreamErrorCode } from '../core/errors';
 import type { EventError, OperationStatus } from '../core/events';
 import type { OperationState, OpstreamStore, StepState } from '../core/store';
+import { TERMINAL } from '../core/terminal';
 import type {
   BackendImCommand,
   BackendImDeployRequest,
@@ -12,7 +13,7 @@ import type {
 } from '../protocols/backendIm';
 import { useOpstreamContext } from './OpstreamContext';
 import { useOperationState } from './useOperationState';
-import { useSocket, type SocketApi, type UseSocketOptions } from './useSocket';
+import { noConnection, useSocket, type SocketApi, type UseSocketOptions } from './useSocket';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -97,7 +98,6 @@ export interface UseOperationResult<Params, Command> {
 // Running one operation
 // ---------------------------------------------------------------------------------------------
 
-const TERMINAL: ReadonlySet<OperationStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 const EMPTY_STEPS: readonly StepState[] = Object.freeze([]);
 const noop = () => {};
 
@@ -175,7 +175,7 @@ function prepare<Command>(
   params: unknown,
 ): Prepared<Command> {
   if (connection === null) {
-    return refuse(new OpstreamError('connection_closed', 'no connection yet: the socket opens after mount'));
+    return refuse(noConnection());
   }
   const { protocol } = connection;
   const codec = protocol.operations;

@@ -45,7 +45,9 @@ const IDLE: ConnectionSnapshot = {
   nextRetryAt: null,
   since: 0,
 };
-const noConnection = () => new OpstreamError('connection_closed', 'no connection yet: the socket opens after mount');
+/** @internal The error of a call made before the connection exists. */
+export const noConnection = (): OpstreamError =>
+  new OpstreamError('connection_closed', 'no connection yet: the socket opens after mount');
 const subscribeNothing = () => () => {};
 const idleSnapshot = () => IDLE;
 

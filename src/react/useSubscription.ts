@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ConnectionState, TopicHandle } from '../core/connection';
 import type { OpstreamError } from '../core/errors';
+import { jsonKey } from '../core/jsonKey';
 import { useSocket, type SocketApi, type UseSocketOptions } from './useSocket';
 
 export interface SubscriptionResult<Command> {
@@ -10,14 +11,6 @@ export interface SubscriptionResult<Command> {
   readonly state: ConnectionState;
   readonly socket: SocketApi<Command>;
 }
-
-const paramsKey = (params: unknown): string => {
-  try {
-    return params === undefined ? '' : JSON.stringify(params);
-  } catch {
-    return String(params);
-  }
-};
 
 /**
  * Subscribes `topic` (with `params`) on the shared connection while mounted; `null` subscribes
@@ -31,7 +24,7 @@ export function useSubscription<Command>(
 ): SubscriptionResult<Command> {
   const api = useSocket<Command>(socket);
   const { connection } = api;
-  const key = paramsKey(params);
+  const key = jsonKey(params);
   const latestParams = useRef(params);
   useEffect(() => {
     latestParams.current = params;
