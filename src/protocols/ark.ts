@@ -33,6 +33,17 @@ const ARK_RECONNECT: Partial<ReconnectOptions> = {
   maxRetries: 10,
 };
 
+/**
+ * `data` of a `job:created` operation event: what the frame says about the job beyond its id
+ * (the ids alone mean little on screen). Each field only when the frame has it.
+ */
+export interface ArkJobData {
+  /** The JobType, e.g. `INSTALL_SERVER`. */
+  jobType?: string;
+  /** The instance the job works on. */
+  instanceId?: string;
+}
+
 /** Log stream that `instance:log` lines for one instance go to. */
 export const arkInstanceLogStream = (instanceId: string): string => `instance:${instanceId}`;
 
@@ -122,6 +133,8 @@ const readError = (
 
 interface JobSpec {
   phase: OperationPhase;
+  /** Keeps the job's type and instance in `data` (only `job:created` carries them). */
+  details: boolean;
   /** Status when the payload has none (or an unreadable one). */
   status: OperationStatus;
   /** Terminal events keep their own status whatever the payload says. */
@@ -132,30 +145,35 @@ interface JobSpec {
 
 const JOB_CREATED: JobSpec = {
   phase: 'start',
+  details: true,
   status: 'pending',
   fixed: false,
   time: (r) => time(r.createdAt) ?? time(r.timestamp) ?? timeTail(r),
 };
 const JOB_PROGRESS: JobSpec = {
   phase: 'progress',
+  details: false,
   status: 'running',
   fixed: false,
   time: (r) => time(r.timestamp) ?? time(r.updatedAt) ?? timeTail(r),
 };
 const JOB_COMPLETED: JobSpec = {
   phase: 'complete',
+  details: false,
   status: 'succeeded',
   fixed: true,
   time: (r) => time(r.completedAt) ?? time(r.timestamp) ?? timeTail(r),
 };
 const JOB_FAILED: JobSpec = {
   phase: 'error',
+  details: false,
   status: 'failed',
   fixed: true,
   time: (r) => time(r.failedAt) ?? time(r.timestamp) ?? timeTail(r),
 };
 const JOB_CANCELLED: JobSpec = {
   phase: 'complete',
+  details: false,
   status: 'cancelled',
   fixed: true,
   time: (r) => time(r.cancelledAt) ?? time(r.timestamp) ?? timeTail(r),
@@ -219,7 +237,22 @@ const decodeJob = (
     const code = text(data.code) ?? text(data.errorCode) ?? 'job_failed';
     event.error = readError(data.error ?? data.message, code, 'Job failed');
   }
+  if (spec.details) {
+    const details = readJobData(data);
+    if (details !== undefined) event.data = details;
+  }
   return event;
+};
+
+/** The job's type and instance, under the contract's names; undefined when the frame has neither. */
+const readJobData = (data: UnknownRecord): ArkJobData | undefined => {
+  const jobType = text(data.jobType) ?? text(data.job_type);
+  const instanceId = text(data.instanceId) ?? text(data.instance_id);
+  if (jobType === undefined && instanceId === undefined) return undefined;
+  const details: ArkJobData = {};
+  if (jobType !== undefined) details.jobType = jobType;
+  if (instanceId !== undefined) details.instanceId = instanceId;
+  return details;
 };
 
 const decodeResource = (

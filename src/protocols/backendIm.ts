@@ -128,6 +128,31 @@ const EMPTY: UnknownRecord = Object.freeze({});
 
 const invalid = (message: string): OpstreamError => new OpstreamError('invalid_command', message);
 
+// Start-frame fields the event already carries in its own fields (`at`, `message`, `progress`, `step`).
+const isNormalizedStartField = (key: string): boolean => {
+  switch (key) {
+    case 'timestamp':
+    case 'time':
+    case 'message':
+    case 'progress':
+    case 'step':
+    case 'description':
+      return true;
+    default:
+      return false;
+  }
+};
+
+/**
+ * A start frame's own fields (`commit`, `test_cmd`, `namespace`... the document says "etc."), as sent,
+ * for the event's `data`; undefined when there are none. Start frames are one per operation: copying is cheap.
+ */
+const startDetails = (body: UnknownRecord): UnknownRecord | undefined => {
+  const kept = Object.entries(body).filter(([key]) => !isNormalizedStartField(key));
+  // fromEntries defines properties: a sent "__proto__" key stays a plain field.
+  return kept.length === 0 ? undefined : Object.fromEntries(kept);
+};
+
 const UPDATE_PHASES = {
   start: 'start',
   step: 'step',
@@ -347,9 +372,12 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
     if (progress !== undefined && progress >= 0 && progress <= 100) event.progress = progress;
 
     switch (updateType) {
-      case 'start':
+      case 'start': {
         event.status = 'running';
+        const details = startDetails(body);
+        if (details !== undefined) event.data = details;
         break;
+      }
       case 'step':
         // A step without an id still has something to say.
         if (stepId === undefined) {

@@ -14,6 +14,11 @@ import type { ProtocolSimulator, SimSession } from './simulator';
  * A `test_request` carrying a `startCommand` is a test-then-deploy flow (the start command is what the
  * deploy runs): after green tests it sends a `transition` test→deploy, `test_complete`, then a deploy.
  * Requests on one connection are played one after another, as the document's server streams one at a time.
+ *
+ * Every frame carries the simulated server time as `timestamp`: in `update_data.data` as the document's
+ * step updates do, and in the payload of `*_complete` and `error` frames. A client then times a whole
+ * operation by one clock (the server's), whatever the speed; without it, unstamped frames would be
+ * timed by the client's clock, which the simulated one outruns at speeds above 1.
  */
 
 export const BACKENDIM_SCENARIOS = ['happy', 'failing-tests', 'namespace-required', 'burst'] as const;
@@ -42,7 +47,18 @@ const REGISTRY = 'registry.backend.im';
 
 const err = (line: string): OutLine => ({ stderr: line });
 
-const errorFrame = (code: string, message: string) => ({ type: 'error', status: 'error', payload: { code, message } });
+const errorFrame = (session: SimSession, code: string, message: string) => ({
+  type: 'error',
+  status: 'error',
+  payload: { code, message, timestamp: session.iso() },
+});
+
+/** The `<op>_complete` frame that ends an operation, stamped like the updates before it. */
+const completeFrame = (session: SimSession, op: OpType, status: 'success' | 'error', payload: Record<string, unknown>) => ({
+  type: `${op}_complete`,
+  status,
+  payload: { ...payload, timestamp: session.iso() },
+});
 
 // ---------------------------------------------------------------------------------------------
 // Request parsing (Go-style messages, as the document's server would word them)
@@ -121,16 +137,17 @@ function createRun(session: SimSession, op: OpType): Run {
   const pause = async (ms: number) => {
     if (!(await session.wait(ms))) throw CLOSED;
   };
+  // The server time goes last, where the document's step example has it.
   const send = (updateType: string, data: Record<string, unknown>) =>
     session.send({
       type: `${op}_update`,
       status: 'partial',
-      payload: { update_type: updateType, update_data: { data } },
+      payload: { update_type: updateType, update_data: { data: { ...data, timestamp: session.iso() } } },
     });
   return {
     send,
     async step(id, description) {
-      send('step', { step: id, description, timestamp: session.iso() });
+      send('step', { step: id, description });
       await pause(session.int(40, 160));
     },
     async command(command) {
@@ -541,7 +558,7 @@ async function playNamespaceSetup(session: SimSession, state: ConnectionState, r
   run.send('complete', { namespace: ns, status: 'success' });
   await run.work(20, 60);
   state.namespaces.add(req.projectId);
-  session.send({ type: 'namespace_complete', status: 'success', payload: { message: 'Namespace setup completed' } });
+  session.send(completeFrame(session, 'namespace', 'success', { message: 'Namespace setup completed' }));
 }
 
 /** Returns true when the tests passed. */
@@ -644,11 +661,11 @@ async function playTestRun(session: SimSession, req: Request): Promise<boolean> 
     await run.work(100, 300);
     await run.log('Skipping coverage and deployment: tests failed');
     await playTestCleanup(run, db, workspace);
-    session.send({
-      type: 'test_complete',
-      status: 'error',
-      payload: { message: `Test execution failed: ${outcome.failed} failed, ${outcome.passed} passed` },
-    });
+    session.send(
+      completeFrame(session, 'test', 'error', {
+        message: `Test execution failed: ${outcome.failed} failed, ${outcome.passed} passed`,
+      }),
+    );
     return false;
   }
 
@@ -697,7 +714,7 @@ async function playTestRun(session: SimSession, req: Request): Promise<boolean> 
     run.send('transition', { from: 'test', to: 'deploy' });
     await run.work(50, 150);
   }
-  session.send({ type: 'test_complete', status: 'success', payload: { message: 'Test execution completed' } });
+  session.send(completeFrame(session, 'test', 'success', { message: 'Test execution completed' }));
   return true;
 }
 
@@ -900,7 +917,7 @@ async function playDeploy(session: SimSession, state: ConnectionState, req: Requ
 
   run.send('result', { url, image, revision, replicas: 2, commit: req.commitHash });
   await run.work(50, 150);
-  session.send({ type: 'deploy_complete', status: 'success', payload: { message: 'Deployment completed', url } });
+  session.send(completeFrame(session, 'deploy', 'success', { message: 'Deployment completed', url }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -921,7 +938,7 @@ export const backendImSimulator: ProtocolSimulator = {
       if (session.closed) return;
       if (req.type === 'namespace_setup') return playNamespaceSetup(session, state, req);
       if (gated && !state.namespaces.has(req.projectId)) {
-        session.send(errorFrame('namespace_required', 'Namespace does not exist. Call namespace_setup first'));
+        session.send(errorFrame(session, 'namespace_required', 'Namespace does not exist. Call namespace_setup first'));
         return;
       }
       if (req.type === 'deploy_request') return playDeploy(session, state, req);
@@ -933,7 +950,7 @@ export const backendImSimulator: ProtocolSimulator = {
       const parsed = parseRequest(message, raw);
       // Malformed and unknown requests are refused as they arrive, not behind a running operation.
       if (!parsed.ok) {
-        session.send(errorFrame(parsed.code, parsed.message));
+        session.send(errorFrame(session, parsed.code, parsed.message));
         return;
       }
       queue = queue.then(

@@ -33,6 +33,13 @@ export const Console: Story = {
     await waitFor(() => expect(canvas.getAllByRole('progressbar', { name: /^Job .+ progress$/ }).length).toBeGreaterThan(0), {
       timeout: 10_000,
     });
+    // Jobs are named by their type (from job:created), not by a bare id.
+    const jobs = canvas.getByRole('table', { name: 'Jobs, newest first' });
+    await waitFor(() =>
+      expect(within(jobs).getAllByRole('rowheader')[0]).toHaveTextContent(
+        /^(Install server|Update server|Start instance|Stop instance|Restart instance|Backup instance) [0-9a-f]{8}$/,
+      ),
+    );
     await expectNoAxeViolations(canvasElement);
   },
 };
@@ -49,6 +56,19 @@ export const JobOutcomes: Story = {
       },
       { timeout: 15_000 },
     );
+    // Each row shows its job's type and instance (this scenario names no instances: their short ids).
+    const cells = (state: string) => {
+      const row = table.querySelector<HTMLTableRowElement>(`tbody tr[data-state="${state}"]`)!;
+      return { job: row.cells[0]!.textContent, instance: row.cells[1]!.textContent };
+    };
+    const shown = (job: string) => ({
+      job: expect.stringMatching(new RegExp(`^${job} [0-9a-f]{8}$`)),
+      instance: expect.stringMatching(/^[0-9a-f]{8}$/),
+    });
+    await expect(cells('succeeded')).toEqual(shown('Install server'));
+    await expect(cells('failed')).toEqual(shown('Update server'));
+    await expect(cells('cancelled')).toEqual(shown('Backup instance'));
+    await expectNoAxeViolations(canvasElement);
   },
 };
 

@@ -1,6 +1,6 @@
 // ARK control plane console. The socket is push-only: the screen is built from what the server
-// broadcasts — jobs with percent progress, instance and agent status, system errors, and each
-// game server's log lines — so it fills in as the fleet talks.
+// broadcasts — jobs (by type and instance, from job:created) with percent progress, instance and
+// agent status, system errors, and each game server's log lines — so it fills in as the fleet talks.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { ConnectionStatus } from '../../src/components/ConnectionStatus';
@@ -9,7 +9,7 @@ import { LogViewer } from '../../src/components/LogViewer';
 import type { FeedEvent } from '../../src/core/store';
 import { resourceKey } from '../../src/core/store';
 import { isRecord } from '../../src/protocols/fields';
-import { ark, arkInstanceLogStream, type ArkCommand } from '../../src/protocols/ark';
+import { ark, arkInstanceLogStream, type ArkCommand, type ArkJobData } from '../../src/protocols/ark';
 import { useOpstreamContext } from '../../src/react/OpstreamContext';
 import { OpstreamProvider } from '../../src/react/OpstreamProvider';
 import { useEvents } from '../../src/react/useEvents';
@@ -33,6 +33,18 @@ const INSTANCE_TONE: Readonly<Record<string, BadgeTone>> = {
 };
 
 const title = (word: string): string => word.charAt(0) + word.slice(1).toLowerCase();
+
+/** `INSTALL_SERVER` → "Install server". */
+const jobTypeText = (jobType: string): string => title(jobType.replaceAll('_', ' '));
+
+/** What `job:created` said about the job (its operation's `data`); empty when that frame was missed. */
+const jobDetails = (data: unknown): ArkJobData => {
+  if (!isRecord(data)) return {};
+  const details: ArkJobData = {};
+  if (typeof data.jobType === 'string') details.jobType = data.jobType;
+  if (typeof data.instanceId === 'string') details.instanceId = data.instanceId;
+  return details;
+};
 
 // Heartbeats are state, not news; `updated` carries nothing to read.
 const newsOnly = (event: FeedEvent): boolean =>
@@ -86,7 +98,7 @@ function ArkScreen(args: ArkConsoleProps) {
       status={<ConnectionStatus connection={api.connection} />}
     >
       <Panel title="Jobs" area="jobs" surface>
-        <JobTable now={link.now} />
+        <JobTable now={link.now} names={names} />
       </Panel>
 
       <Panel title="Instances" area="instances" meta={instances.length === 0 ? undefined : `${instances.length} seen`} surface>
@@ -227,7 +239,7 @@ function AgentItem({ resourceKeyName, hostnames }: { resourceKeyName: string; ho
   );
 }
 
-function JobTable({ now }: { now: () => number }) {
+function JobTable({ now, names }: { now: () => number; names: Readonly<Record<string, string>> }) {
   const ids = useOperationIds();
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -242,6 +254,7 @@ function JobTable({ now }: { now: () => number }) {
       <thead>
         <tr>
           <th scope="col">Job</th>
+          <th scope="col">Instance</th>
           <th scope="col">Status</th>
           <th scope="col">Progress</th>
           <th scope="col">Latest step</th>
@@ -250,7 +263,7 @@ function JobTable({ now }: { now: () => number }) {
       </thead>
       <tbody>
         {shown.map((id) => (
-          <JobRow key={id} id={id} now={now} />
+          <JobRow key={id} id={id} now={now} names={names} />
         ))}
       </tbody>
     </table>
@@ -267,16 +280,24 @@ const since = (seconds: number): string =>
         ? `${Math.floor(seconds / 60)} min ago`
         : `${Math.floor(seconds / 3600)} h ago`;
 
-function JobRow({ id, now }: { id: string; now: () => number }) {
+function JobRow({ id, now, names }: { id: string; now: () => number; names: Readonly<Record<string, string>> }) {
   const op = useOperationState(id);
   if (op === undefined) return null;
+  const { jobType, instanceId } = jobDetails(op.data);
   const progress = op.progress ?? (op.status === 'succeeded' ? 100 : 0);
   const ago = Math.max(0, Math.round((now() - op.updatedAt) / 1000));
   return (
     <tr data-state={op.status}>
-      <th scope="row" className="console-mono">
-        {shortId(id)}
+      <th scope="row">
+        {jobType === undefined ? 'Job' : jobTypeText(jobType)} <span className="console-mono console-muted">{shortId(id)}</span>
       </th>
+      <td>
+        {instanceId === undefined ? (
+          <span className="console-muted">—</span>
+        ) : (
+          (names[instanceId] ?? <span className="console-mono">{shortId(instanceId)}</span>)
+        )}
+      </td>
       <td>
         <Badge tone={STATUS_TONE[op.status]}>{STATUS_TEXT[op.status]}</Badge>
       </td>

@@ -283,6 +283,100 @@ describe('EventFeed', () => {
     expect(document.activeElement).toBe(two);
   });
 
+  describe('when the focused row leaves the DOM', () => {
+    const mountBetween = (props: Props = {}) =>
+      render(
+        <OpstreamProvider store={store}>
+          <button type="button">before</button>
+          <EventFeed now={now} showSeverityFilter={false} {...props} />
+          <button type="button">after</button>
+        </OpstreamProvider>,
+      );
+    const article = (title: string) => screen.getByRole('article', { name: title });
+    const tabStops = () => articles().filter((a) => a.tabIndex === 0);
+
+    it('moves focus to the nearest remaining row, not to <body>, when it is pushed past the limit', async () => {
+      const { container } = mountBetween({ limit: 3 });
+      feed(alert('a', 'info'), alert('b', 'info'), alert('c', 'info'));
+      article('a').focus();
+      expect(document.activeElement).toBe(article('a'));
+
+      feed(alert('d', 'info'));
+      expect(titles()).toEqual(['d', 'c', 'b']);
+      // The row that took the dropped one's place, which is also the one tab stop.
+      expect(document.activeElement).toBe(article('b'));
+      expect(tabStops()).toEqual([article('b')]);
+      await axeClean(container);
+
+      // A burst that replaces every row: the bottom one, where the dropped rows were.
+      feed(alert('e', 'info'), alert('f', 'info'), alert('g', 'info'));
+      expect(titles()).toEqual(['g', 'f', 'e']);
+      expect(document.activeElement).toBe(article('e'));
+      // The keyboard goes on from there.
+      await userEvent.keyboard('{PageUp}');
+      expect(document.activeElement).toBe(article('f'));
+      await axeClean(container);
+    });
+
+    it('does the same from a title button, and for a row the filter removes (the one below takes over)', async () => {
+      const onSelect = vi.fn<(event: FeedEvent) => void>();
+      const view = mountBetween({ limit: 2, onSelect });
+      feed(alert('a', 'info'), alert('b', 'info'));
+      screen.getByRole('button', { name: 'a' }).focus();
+      feed(alert('c', 'info'));
+      expect(document.activeElement).toBe(article('b'));
+
+      const hideB = { match: (event: FeedEvent) => !(event.kind === 'alert' && event.title === 'b') };
+      feed(alert('d', 'info'));
+      article('c').focus();
+      view.rerender(
+        <OpstreamProvider store={store}>
+          <button type="button">before</button>
+          <EventFeed now={now} showSeverityFilter={false} limit={3} onSelect={onSelect} filter={hideB} />
+          <button type="button">after</button>
+        </OpstreamProvider>,
+      );
+      expect(titles()).toEqual(['d', 'c', 'a']);
+      expect(document.activeElement).toBe(article('c'));
+      view.rerender(
+        <OpstreamProvider store={store}>
+          <button type="button">before</button>
+          <EventFeed
+            now={now}
+            showSeverityFilter={false}
+            limit={3}
+            onSelect={onSelect}
+            filter={{ match: (event) => hideB.match(event) && !(event.kind === 'alert' && event.title === 'c') }}
+          />
+          <button type="button">after</button>
+        </OpstreamProvider>,
+      );
+      expect(titles()).toEqual(['d', 'a']);
+      expect(document.activeElement).toBe(article('a'));
+      await axeClean(view.container);
+    });
+
+    it('leaves focus alone when the user had moved it out of the feed', async () => {
+      mountBetween({ limit: 2 });
+      feed(alert('a', 'info'), alert('b', 'info'));
+      article('a').focus();
+      await userEvent.keyboard('{Control>}{End}{/Control}');
+      const after = screen.getByRole('button', { name: 'after' });
+      expect(document.activeElement).toBe(after);
+      feed(alert('c', 'info'));
+      expect(document.activeElement).toBe(after);
+
+      // Clicked away to nothing focusable: focus is on <body> by the user's choice, and stays there.
+      article('b').focus();
+      article('b').blur();
+      await Promise.resolve();
+      expect(document.activeElement).toBe(document.body);
+      feed(alert('d', 'info'), alert('e', 'info'));
+      expect(titles()).toEqual(['e', 'd']);
+      expect(document.activeElement).toBe(document.body);
+    });
+  });
+
   it('makes titles buttons that report the event with onSelect', async () => {
     const onSelect = vi.fn<(event: FeedEvent) => void>();
     const { container } = mount({ onSelect });

@@ -113,8 +113,17 @@ const EXPECTED: Record<string, (frame: unknown) => OpstreamEvent[]> = {
       at: utc(10, 35),
     },
   ],
+  // The job's type and instance have no normalized field: they ride in `data` for consoles to show.
   'contract.job_created.json': () => [
-    { kind: 'operation', operationId: JOB, operationType: 'job', phase: 'start', status: 'pending', at: utc(10, 29) },
+    {
+      kind: 'operation',
+      operationId: JOB,
+      operationType: 'job',
+      phase: 'start',
+      status: 'pending',
+      at: utc(10, 29),
+      data: { jobType: 'INSTALL_SERVER', instanceId: INSTANCE },
+    },
   ],
   'contract.job_failed.json': () => [
     {
@@ -316,6 +325,23 @@ describe('ark: jobs', () => {
   it('job:created reads QUEUED as pending and defaults to pending', () => {
     expect(one({ event: 'job:created', data: { jobId: 'j1', status: 'QUEUED' } })).toMatchObject({ phase: 'start', status: 'pending' });
     expect(one({ event: 'job:created', data: { jobId: 'j1', status: 'RUNNING' } })).toMatchObject({ phase: 'start', status: 'running' });
+  });
+
+  it('job:created keeps jobType and instanceId in data, each only when sent, in any spelling the ids accept', () => {
+    expect(one({ event: 'job:created', data: { jobId: 'j1', jobType: 'BACKUP_INSTANCE' } })).toMatchObject({
+      data: { jobType: 'BACKUP_INSTANCE' },
+    });
+    expect(one({ event: 'job:created', data: { jobId: 'j1', instance_id: 'i1', job_type: 'START_INSTANCE' } })).toMatchObject({
+      data: { jobType: 'START_INSTANCE', instanceId: 'i1' },
+    });
+    // Flattened into the envelope: read from the envelope, without its event name.
+    expect(one({ event: 'job:created', jobId: 'j1', jobType: 'UPDATE_SERVER' })).toMatchObject({ data: { jobType: 'UPDATE_SERVER' } });
+    expect(one({ event: 'job:created', data: { jobId: 'j1' } })).not.toHaveProperty('data');
+    expect(one({ event: 'job:created', data: { jobId: 'j1', jobType: '', instanceId: { id: 'i' } } })).not.toHaveProperty('data');
+    // Normalizing the name still reaches the same decoder.
+    expect(one({ event: ' JOB:Created ', data: { jobId: 'j1', instanceId: 'i2' } })).toMatchObject({ data: { instanceId: 'i2' } });
+    // Later job events are about progress; only the created frame is read for details.
+    expect(one(progress({ jobType: 'X', instanceId: 'i1' }))).not.toHaveProperty('data');
   });
 
   it('terminal events keep their status whatever the payload says', () => {

@@ -231,8 +231,17 @@ describe('backendIm decode (incoming document examples)', () => {
   it('mock server frames: start then step attach to the namespace operation started by encode', () => {
     const { adapter, ctx, decode } = setup();
     adapter.encode({ type: 'namespace_setup', projectId: 'my-project-id', operationId: 'ns-1' }, ctx);
+    // The start frame's own fields have no normalized home: they are kept in `data`, as sent.
     expect(decode(fixture('in.mock.namespace_update.start'))).toEqual([
-      { kind: 'operation', operationId: 'ns-1', operationType: 'namespace', phase: 'start', at: NOW, status: 'running' },
+      {
+        kind: 'operation',
+        operationId: 'ns-1',
+        operationType: 'namespace',
+        phase: 'start',
+        at: NOW,
+        status: 'running',
+        data: { namespace: 'im-my-project-id', project_type: 'fastapi' },
+      },
     ]);
     expect(decode(fixture('in.mock.namespace_update.step'))).toEqual([
       {
@@ -262,6 +271,7 @@ describe('backendIm update types', () => {
       ...base,
       phase: 'start',
       status: 'running',
+      data: { commit: 'c', test_cmd: 'pytest tests/', namespace: 'im-p' },
     });
     expect(one('command', { command: 'git clone r' })).toEqual({ ...base, phase: 'command', command: 'git clone r' });
     expect(one('output', { stdout: '3 passed', stderr: 'warning: x' })).toEqual({
@@ -299,6 +309,31 @@ describe('backendIm update types', () => {
       status: 'succeeded',
       result: { status: 'success', duration: 4.2 },
     });
+  });
+
+  it('a start frame keeps its own fields in data, as sent, but not the ones the event carries', () => {
+    const { decode } = setup();
+    const start = (data: unknown) => decode(update('deploy_update', 'start', data))[0];
+    const fields = { commit: 'abc123def456', namespace: 'im-p', image: 'registry/im-p/app:abc123d', replicas: 2, env: { A: '1' } };
+    expect(start({ ...fields, timestamp: '2023-05-15T12:34:56Z', message: 'Deploying' })).toEqual({
+      kind: 'operation',
+      operationId: 'id-1',
+      operationType: 'deploy',
+      phase: 'start',
+      status: 'running',
+      at: DOC_TIME,
+      message: 'Deploying',
+      data: fields,
+    });
+    // Nothing of its own (or no object at all): no data.
+    expect(start({ timestamp: '2023-05-15T12:34:56Z' })).not.toHaveProperty('data');
+    expect(start({})).not.toHaveProperty('data');
+    expect(start('starting')).not.toHaveProperty('data');
+    // A "__proto__" key from JSON stays a plain field.
+    const data = (start(JSON.parse('{"__proto__": {"polluted": true}, "commit": "c"}')) as { data: object }).data;
+    expect(Object.keys(data)).toEqual(['__proto__', 'commit']);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('an update_type complete does not end the operation; *_complete does', () => {

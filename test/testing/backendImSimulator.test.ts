@@ -9,6 +9,8 @@ import {
   backendImSimulator,
 } from '../../src/testing/backendImSimulator';
 import { startDevServer, type DevServer } from '../../src/testing/devServer';
+import { runSimulator, type ProtocolSimulator, type SimSession } from '../../src/testing/simulator';
+import { createOpstreamStore } from '../../src/core/store';
 import { assertValidEvents } from '../support/validateEvent';
 import { waitFor } from '../support/wsServer';
 
@@ -65,6 +67,8 @@ async function connect(s: DevServer, query = '', options?: BackendImOptions): Pr
     },
   };
 }
+
+const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 const stepIds = (events: readonly OperationEvent[]) =>
   events.filter((e) => e.phase === 'step').map((e) => e.step?.id);
@@ -346,22 +350,22 @@ describe('backendImSimulator wire format', () => {
         expect(Object.keys(payload).sort()).toEqual(['update_data', 'update_type']);
         const data = (payload.update_data as Record<string, unknown>).data as Record<string, unknown>;
         expect(typeof data).toBe('object');
-        if (payload.update_type === 'step') {
-          expect(Object.keys(data).sort()).toEqual(['description', 'step', 'timestamp']);
-          expect(String(data.timestamp)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-        }
-        if (payload.update_type === 'output') expect(Object.keys(data).length).toBe(1);
+        // Server time on every update, where the document's step example puts it.
+        expect(String(data.timestamp)).toMatch(ISO_MS);
+        if (payload.update_type === 'step') expect(Object.keys(data).sort()).toEqual(['description', 'step', 'timestamp']);
+        if (payload.update_type === 'output') expect(Object.keys(data).length).toBe(2);
         if (!used.has(type)) used.set(type, new Set());
         used.get(type)!.add(String(payload.update_type));
       } else {
         expect(['namespace_complete', 'test_complete', 'deploy_complete']).toContain(type);
         expect(['success', 'error']).toContain(f.status);
+        expect(String(payload.timestamp)).toMatch(ISO_MS);
       }
     }
     expect(frames.at(-1)).toEqual({
       type: 'deploy_complete',
       status: 'success',
-      payload: { message: 'Deployment completed', url: 'http://im-p.backend.im' },
+      payload: { message: 'Deployment completed', url: 'http://im-p.backend.im', timestamp: expect.stringMatching(ISO_MS) },
     });
     expect(frames.find((f) => f.type === 'test_complete')?.status).toBe('error');
     const all = new Set([...used.values()].flatMap((s) => [...s]));
@@ -389,7 +393,10 @@ describe('backendImSimulator wire format', () => {
     expect(transition).toEqual({
       type: 'test_update',
       status: 'partial',
-      payload: { update_type: 'transition', update_data: { data: { from: 'test', to: 'deploy' } } },
+      payload: {
+        update_type: 'transition',
+        update_data: { data: { from: 'test', to: 'deploy', timestamp: expect.stringMatching(ISO_MS) } },
+      },
     });
   });
 
@@ -416,9 +423,76 @@ describe('backendImSimulator wire format', () => {
       payload: {
         code: 'invalid_message_format',
         message: "Invalid message format: invalid character 'h' looking for beginning of value",
+        timestamp: expect.stringMatching(ISO_MS),
       },
     });
     expect(frames[2]).toMatchObject({ payload: { message: 'Unknown message type: rollback_request' } });
     expect(frames[3]).toMatchObject({ payload: { message: 'Invalid message format: missing field "repoURL"' } });
   });
+});
+
+describe('backendImSimulator server time', () => {
+  it('stamps every frame with simulated time: at speed 10, durations from the stamps match the schedule', async () => {
+    const START = Date.UTC(2024, 0, 15, 9, 0, 0);
+    // The schedule as the script lays it out: one request plays sequentially, so the simulated
+    // time of a frame is START plus every wait the script asked for before sending it.
+    let scheduled = 0;
+    const sent: { frame: Record<string, unknown>; scheduled: number }[] = [];
+    const recording: ProtocolSimulator = {
+      ...backendImSimulator,
+      start: (session) =>
+        backendImSimulator.start(
+          Object.create(session, {
+            wait: {
+              value: (ms: number) => {
+                scheduled += ms;
+                return session.wait(ms);
+              },
+            },
+          }) as SimSession,
+        ),
+    };
+    const socket = {
+      send: (data: string | ArrayBuffer) => sent.push({ frame: JSON.parse(String(data)) as Record<string, unknown>, scheduled }),
+      close: () => {},
+    };
+    const connection = runSimulator(recording, socket, 'ws://sim.test/backendim', { speed: 10, seed: 11, startAt: START });
+    cleanups.push(() => connection.closed());
+    // The simulator starts on a later tick: only then does it listen.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    connection.receive(JSON.stringify({ type: 'namespace_setup', projectId: 'shop-api', projectType: 'fastapi' }));
+    await waitFor(() => sent.some((s) => s.frame.type === 'namespace_complete'), 15_000, 'namespace_complete');
+
+    const stampOf = (frame: Record<string, unknown>): unknown => {
+      const payload = frame.payload as Record<string, unknown>;
+      const update = payload.update_data as { data: Record<string, unknown> } | undefined;
+      return update === undefined ? payload.timestamp : update.data.timestamp;
+    };
+    expect(sent.length).toBeGreaterThan(30);
+    for (const { frame, scheduled: at } of sent) {
+      expect(stampOf(frame), JSON.stringify(frame)).toBe(new Date(START + at).toISOString());
+    }
+
+    // What a client computes from them: the adapter (on a client clock far from the server's) into the store.
+    const adapter = backendIm();
+    let n = 0;
+    const ctx = { now: () => Date.now(), nextId: () => `op-${++n}` };
+    const store = createOpstreamStore({ schedule: () => () => {} });
+    for (const { frame } of sent) store.ingest(adapter.decode(frame, ctx));
+    store.flush();
+    const op = Object.values(store.getState().operations)[0]!;
+    const updateTypeOf = (s: (typeof sent)[number]) => (s.frame.payload as Record<string, unknown>).update_type;
+    const scheduleOf = (type: string, updateType?: string) =>
+      sent.find((s) => s.frame.type === type && (updateType === undefined || updateTypeOf(s) === updateType))!.scheduled;
+    // StepTimeline's Total.
+    expect(op.endedAt! - op.startedAt!).toBe(scheduleOf('namespace_complete') - scheduleOf('namespace_update', 'start'));
+    expect(op.endedAt! - op.startedAt!).toBeGreaterThan(1_000);
+    // Each step runs from its own frame to the next step's; the last one to the `complete` update.
+    const stepFrames = sent.filter((s) => updateTypeOf(s) === 'step');
+    expect(op.steps.map((step) => step.endedAt! - step.startedAt)).toEqual(
+      stepFrames.map((s, i) => (stepFrames[i + 1]?.scheduled ?? scheduleOf('namespace_update', 'complete')) - s.scheduled),
+    );
+    expect(op.data).toEqual({ namespace: 'im-shop-api', project_type: 'fastapi' });
+    // About 0.7 s of real time at speed 10; the limit is room for a loaded machine, not a measurement.
+  }, 20_000);
 });

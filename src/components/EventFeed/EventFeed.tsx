@@ -3,7 +3,9 @@ import {
   useCallback,
   useEffect,
   useId,
+  useLayoutEffect,
   useMemo,
+  useRef,
   useState,
   type FocusEvent,
   type HTMLAttributes,
@@ -80,6 +82,18 @@ const focusOutside = (feed: HTMLElement, direction: 'before' | 'after'): void =>
       ? all.find((el) => position(el) & Node.DOCUMENT_POSITION_FOLLOWING)
       : all.reverse().find((el) => position(el) & Node.DOCUMENT_POSITION_PRECEDING);
   target?.focus();
+};
+
+/** The row nearest to the one keyed `key` in `before` (below it first, then above) that `isShown`. */
+const nearestKey = (before: readonly Row[], key: string, isShown: (key: string) => boolean): string | undefined => {
+  const index = before.findIndex((row) => row.key === key);
+  for (let d = 1; index >= 0 && (index + d < before.length || index - d >= 0); d++) {
+    const below = before[index + d]?.key;
+    if (below !== undefined && isShown(below)) return below;
+    const above = before[index - d]?.key;
+    if (above !== undefined && isShown(above)) return above;
+  }
+  return undefined;
 };
 
 /**
@@ -172,10 +186,45 @@ export const EventFeed = forwardRef<HTMLDivElement, EventFeedProps>(function Eve
 
   const tabbableKey = rows.some((row) => row.key === activeKey) ? activeKey : rows[0]?.key;
 
+  // A row holding focus can leave the DOM (pushed past `limit`, filtered out): the browser would
+  // drop focus to <body>. The row's key, and the rows shown with it, let the nearest row take over.
+  const listRef = useRef<HTMLDivElement>(null);
+  const focusedKey = useRef<string | undefined>(undefined);
+  const shownRows = useRef<readonly Row[]>(rows);
+  useLayoutEffect(() => {
+    const before = shownRows.current;
+    shownRows.current = rows;
+    const key = focusedKey.current;
+    if (key === undefined || rows.some((row) => row.key === key)) return;
+    focusedKey.current = undefined;
+    // Only when focus really fell out of the page, not when the user had moved it elsewhere.
+    const active = document.activeElement;
+    if (active !== null && active !== document.body) return;
+    const articles = Array.from(listRef.current?.querySelectorAll<HTMLElement>(':scope > article') ?? []);
+    const byKey = (k: string) => articles.find((article) => article.dataset.key === k);
+    const next = nearestKey(before, key, (k) => byKey(k) !== undefined);
+    // None of its neighbours left (a burst replaced every row): the bottom row, where the dropped ones
+    // were. With no rows at all there is no list to land in, and focus stays where the browser put it.
+    (next === undefined ? articles.at(-1) : byKey(next))?.focus();
+  }, [rows]);
+
   const onFocus = (event: FocusEvent<HTMLDivElement>) => {
     const article = (event.target as Element).closest<HTMLElement>('article[data-key]');
     const key = article?.dataset.key;
+    focusedKey.current = key;
     if (key !== undefined && key !== activeKey) setActiveKey(key);
+  };
+
+  const onBlur = (event: FocusEvent<HTMLDivElement>) => {
+    const next = event.relatedTarget;
+    if (next instanceof Node && event.currentTarget.contains(next)) return;
+    // Removing the focused row also blurs it (Chromium, before it leaves the DOM): only a row still
+    // there a microtask later was left by the user (click away, Tab out, window switch).
+    const left = event.target;
+    const key = focusedKey.current;
+    queueMicrotask(() => {
+      if (left.isConnected && focusedKey.current === key) focusedKey.current = undefined;
+    });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -244,12 +293,14 @@ export const EventFeed = forwardRef<HTMLDivElement, EventFeedProps>(function Eve
         // WAI-ARIA feed pattern: the feed handles PageUp/PageDown for its articles.
         // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
         <div
+          ref={listRef}
           className="opstream-feed__list"
           role="feed"
           aria-label={labels.feed}
           aria-busy="false"
           onKeyDown={onKeyDown}
           onFocus={onFocus}
+          onBlur={onBlur}
         >
           {rows.map((row, index) => (
             <FeedItem
