@@ -1,9 +1,8 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { jsonKey } from '../core/jsonKey';
 import type { LogBuffer } from '../core/logBuffer';
 import type { LogStreamState, StreamStatus } from '../core/store';
 import { useOpstreamContext } from './OpstreamContext';
-import { useLogStream } from './useLogStream';
 import { NO_SOCKET, useSocket, type SocketApi, type UseSocketOptions } from './useSocket';
 
 export interface UseContainerLogsOptions<Command> {
@@ -46,7 +45,8 @@ export interface ContainerLogs<Command> {
 
 /**
  * A log stream view over the store: re-renders once per published batch of its lines, never per
- * line. With `socket` it holds the connection, sends `start` on every open and `stop` on unmount,
+ * line, and only for the fields the component reads (one that shows `status` is not re-rendered by
+ * new lines; one that only holds the socket for a `<LogViewer>` is not re-rendered at all). With `socket` it holds the connection, sends `start` on every open and `stop` on unmount,
  * and marks the stream `ended` when the server ends it (Mist `end`) or `error` when the link fails.
  */
 export function useContainerLogs<Command = never>(options: UseContainerLogsOptions<Command>): ContainerLogs<Command> {
@@ -59,7 +59,26 @@ export function useContainerLogs<Command = never>(options: UseContainerLogsOptio
       : { ...socketOptions, enabled: enabled && socketOptions.enabled !== false },
   );
   const { connection } = socket;
-  const state = useLogStream(stream);
+  // Tracked fields (as TanStack Query does): a component re-renders for the fields it has read, so
+  // one that only shows `status` or holds the socket is not re-rendered by every batch of lines.
+  const [tracked] = useState(() => new Set<TrackedField>());
+  const subscribe = useCallback(
+    (onChange: () => void) =>
+      store.subscribe((next, prev) => {
+        const a = next.logs[stream];
+        const b = prev.logs[stream];
+        if (a === b) return;
+        for (const field of tracked) {
+          if (changeKey(a, field) !== changeKey(b, field)) {
+            onChange();
+            return;
+          }
+        }
+      }),
+    [store, stream, tracked],
+  );
+  const getSnapshot = () => store.getState().logs[stream];
+  useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
 
   const commands = useRef({ start, stop });
   useEffect(() => {
@@ -106,20 +125,55 @@ export function useContainerLogs<Command = never>(options: UseContainerLogsOptio
   const resume = useCallback(() => store.setStreamStatus(stream, 'live'), [store, stream]);
   const clear = useCallback(() => store.clearStream(stream), [store, stream]);
 
-  const status = state?.status ?? 'live';
-  const buffer = state?.buffer;
+  // Read from the store when asked: in render that is the snapshot just rendered; in a handler, the
+  // latest (a field read nowhere in render does not re-render, so the render's value could be old).
+  const read = <F extends TrackedField>(field: F): ReturnType<(typeof FIELDS)[F]> => {
+    tracked.add(field);
+    return FIELDS[field](getSnapshot()) as ReturnType<(typeof FIELDS)[F]>;
+  };
   return {
-    state,
-    status,
-    total: state?.total ?? 0,
-    dropped: buffer?.dropped ?? 0,
-    buffer,
-    version: state?.version ?? 0,
-    reason: state?.reason,
-    ended: status === 'ended',
+    get state() {
+      return read('state');
+    },
+    get status() {
+      return read('status');
+    },
+    get total() {
+      return read('total');
+    },
+    get dropped() {
+      return read('dropped');
+    },
+    get buffer() {
+      return read('buffer');
+    },
+    get version() {
+      return read('version');
+    },
+    get reason() {
+      return read('reason');
+    },
+    get ended() {
+      return read('status') === 'ended';
+    },
     pause,
     resume,
     clear,
     socket,
   };
 }
+
+const FIELDS = {
+  state: (s: LogStreamState | undefined) => s,
+  status: (s: LogStreamState | undefined): StreamStatus => s?.status ?? 'live',
+  total: (s: LogStreamState | undefined) => s?.total ?? 0,
+  dropped: (s: LogStreamState | undefined) => s?.buffer.dropped ?? 0,
+  buffer: (s: LogStreamState | undefined): LogBuffer | undefined => s?.buffer,
+  version: (s: LogStreamState | undefined) => s?.version ?? 0,
+  reason: (s: LogStreamState | undefined) => s?.reason,
+};
+type TrackedField = keyof typeof FIELDS;
+
+/** What tells a change of `field`: drops are counted in the shared ring, so each publication (version) may change them. */
+const changeKey = (s: LogStreamState | undefined, field: TrackedField): unknown =>
+  field === 'dropped' ? s?.version : FIELDS[field](s);

@@ -61,6 +61,47 @@ describe('batching', () => {
     expect(store.getState().logs.s!.total).toBe(1);
   });
 
+  it('with frames, applies in the next frame, and every other frame while events arrive in every frame', () => {
+    // A fake display at 60 Hz: frames run when the test says, with their timestamps.
+    let callbacks: FrameRequestCallback[] = [];
+    let time = 1_000;
+    const g = globalThis as { requestAnimationFrame?: unknown; cancelAnimationFrame?: unknown };
+    g.requestAnimationFrame = (cb: FrameRequestCallback) => callbacks.push(cb);
+    g.cancelAnimationFrame = (id: number) => {
+      callbacks[id - 1] = () => {};
+    };
+    const frame = () => {
+      time += 1000 / 60;
+      const due = callbacks;
+      callbacks = [];
+      for (const cb of due) cb(time);
+    };
+    try {
+      const store = createOpstreamStore();
+      const total = () => store.getState().logs.s?.total ?? 0;
+      const line = (i: number) => store.ingest([{ kind: 'log', stream: 's', line: `l${i}`, at: i }]);
+      // A flood: lines before every frame. Applied in frames 1, 3, 5, ... (30 a second), none lost.
+      const seen: number[] = [];
+      for (let i = 1; i <= 8; i++) {
+        line(i);
+        frame();
+        seen.push(total());
+      }
+      expect(seen).toEqual([1, 1, 3, 3, 5, 5, 7, 7]);
+      frame();
+      expect(total()).toBe(8);
+      // After a quiet frame, a line is applied in the very next frame.
+      frame();
+      line(9);
+      frame();
+      expect(total()).toBe(9);
+      store.destroy();
+    } finally {
+      delete g.requestAnimationFrame;
+      delete g.cancelAnimationFrame;
+    }
+  });
+
   it('listeners see every batch synchronously', () => {
     const { store } = setup();
     const seen: OpstreamEvent[] = [];

@@ -243,6 +243,32 @@ describe('useContainerLogs (store side)', () => {
     unmount();
   });
 
+  it('re-renders only for the fields a component reads (tracked, as in TanStack Query)', () => {
+    const frames = manualFrames();
+    const store = countingStore({ schedule: frames.schedule });
+    const wrapper = ({ children }: { children: ReactNode }) => <TestProvider store={store}>{children}</TestProvider>;
+    const renders = { none: 0, status: 0, total: 0 };
+    const none = renderHook(() => (renders.none++, useContainerLogs({ stream: 's' }).pause), { wrapper });
+    const status = renderHook(() => (renders.status++, useContainerLogs({ stream: 's' }).status), { wrapper });
+    const total = renderHook(() => (renders.total++, useContainerLogs({ stream: 's' }).total), { wrapper });
+    const before = { ...renders };
+    for (let i = 0; i < 3; i++) {
+      act(() => {
+        store.ingest([log(`line ${i}`)]);
+        frames.frame();
+      });
+    }
+    expect(total.result.current).toBe(3);
+    expect(renders.total - before.total).toBe(3);
+    expect(renders.status - before.status).toBe(0);
+    expect(renders.none - before.none).toBe(0);
+    act(() => store.setStreamStatus('s', 'ended', 'done'));
+    expect(status.result.current).toBe('ended');
+    expect(renders.status - before.status).toBe(1);
+    expect(renders.none - before.none).toBe(0);
+    for (const hook of [none, status, total]) hook.unmount();
+  });
+
   it('counts lines the ring dropped', () => {
     const frames = manualFrames();
     const store = countingStore({ schedule: frames.schedule, logCapacity: 3 });

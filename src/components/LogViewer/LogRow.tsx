@@ -190,6 +190,9 @@ export interface LogChunkProps {
   /** Row ordinals [start, end): absolute lines, or entries of `view` when filtered. */
   start: number;
   end: number;
+  /** First row drawn; rows in [start, from) are a spacer of `rowHeight` each (the tail is followed below them). */
+  from: number;
+  rowHeight: number;
   view: LineIndex | undefined;
   idPrefix: string;
   showLineNumbers: boolean;
@@ -206,9 +209,12 @@ export interface LogChunkProps {
 }
 
 export const LogChunk = memo(function LogChunk(props: LogChunkProps) {
-  const { buffer, start, end, view, expanded } = props;
+  const { buffer, start, from, end, view, expanded } = props;
   const rows: ReactNode[] = [];
-  for (let ordinal = start; ordinal < end; ordinal++) {
+  if (from > start) {
+    rows.push(<div key="spacer" className="opstream-log-spacer" aria-hidden="true" style={{ height: (from - start) * props.rowHeight }} />);
+  }
+  for (let ordinal = from; ordinal < end; ordinal++) {
     const line = view === undefined ? ordinal : view.lineAt(ordinal);
     if (line === undefined) continue;
     const text = buffer.text(line);

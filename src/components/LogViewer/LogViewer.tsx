@@ -1,4 +1,4 @@
-import { useVirtualizer, type Range, type Virtualizer } from '@tanstack/react-virtual';
+import type { Range, Virtualizer } from '@tanstack/react-virtual';
 import {
   forwardRef,
   useCallback,
@@ -25,6 +25,7 @@ import { LogAnnouncer } from './LogAnnouncer';
 import { LogChunk, rowId } from './LogRow';
 import { LogToolbar } from './LogToolbar';
 import { useControllableState } from './useControllableState';
+import { useLogVirtualizer } from './useLogVirtualizer';
 
 const LOG_VIEWER_NAME = 'LogViewer';
 
@@ -105,8 +106,6 @@ function hashLine(idPrefix: string): number | undefined {
 }
 
 const fileName = (stream: string): string => `${stream.replace(/[^\w.-]+/g, '_') || 'log'}.log`;
-
-const NEVER_ADJUST = () => false;
 
 // ---------------------------------------------------------------------------------------------
 // LogViewer
@@ -245,6 +244,8 @@ export const LogViewer = forwardRef<HTMLDivElement, LogViewerProps>(function Log
   const seenLayout = useRef<unknown[]>([]);
   /** The virtualizer, for the range extractor (which runs inside it, during render). */
   const virtualizerRef = useRef<Virtualizer<HTMLDivElement, HTMLDivElement> | null>(null);
+  /** What the last render laid out: a notification that changes neither is not worth a render while following. */
+  const rendered = useRef<{ totalSize: number; viewport: number | undefined }>({ totalSize: -1, viewport: undefined });
 
   const activeOrdinal = ordinalOf(activeLine);
   const selectedOrdinal = ordinalOf(selectedLine);
@@ -254,6 +255,8 @@ export const LogViewer = forwardRef<HTMLDivElement, LogViewerProps>(function Log
   // drawn in the same frame as the scroll to the bottom. The chunks of the active, selected and
   // current-match rows stay mounted, so focus survives scrolling and reveals find their row.
   const pinned = [activeOrdinal, selectedOrdinal, currentMatchOrdinal].map((o) => (o >= 0 ? Math.floor(o / CHUNK) - c0 : -1));
+  /** Rows that fill the viewport when following: only these are drawn (rows that scroll past within a frame never are). */
+  const tailRowsFor = (viewport: number | undefined) => Math.ceil((viewport ?? 1000) / Math.max(rowHeight, 8)) + 1;
   const rangeExtractor = (range: Range): number[] => {
     const out: number[] = [];
     const v = virtualizerRef.current;
@@ -264,9 +267,9 @@ export const LogViewer = forwardRef<HTMLDivElement, LogViewerProps>(function Log
         ? undefined
         : v.measurementsCache[saved.key - c0];
     if (followNow.current) {
-      const need = Math.ceil(viewport / Math.max(rowHeight, 8)) + CHUNK;
       let rows = 0;
       let i = range.count - 1;
+      const need = tailRowsFor(viewport);
       while (i >= 0 && rows < need) rows += rowsIn(c0 + i--);
       for (let k = i + 1; k < range.count; k++) out.push(k);
     } else if (saved !== undefined && anchorItem !== undefined && v !== null) {
@@ -291,18 +294,23 @@ export const LogViewer = forwardRef<HTMLDivElement, LogViewerProps>(function Log
     }
     return out;
   };
-  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
-  const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => rowsIn(c0 + i) * rowHeight,
-    // A new function per render: chunk sizes at the edges change with the rows, so measurements rebuild (O(chunks)).
-    getItemKey: (i) => c0 + i,
-    overscan: 1,
-    rangeExtractor,
-  });
+  const virtualizer = useLogVirtualizer(
+    {
+      count,
+      getScrollElement: () => scrollRef.current,
+      estimateSize: (i) => rowsIn(c0 + i) * rowHeight,
+      // A new function per render: chunk sizes at the edges change with the rows, so measurements rebuild (O(chunks)).
+      getItemKey: (i) => c0 + i,
+      overscan: 1,
+      rangeExtractor,
+    },
+    // Following, the rows drawn depend on the chunks' sizes and the viewport's height, not on the scroll offset.
+    (v) => followNow.current && v.getTotalSize() === rendered.current.totalSize && v.scrollRect?.height === rendered.current.viewport,
+  );
   const items = virtualizer.getVirtualItems();
   const totalSize = virtualizer.getTotalSize();
+  /** While following, rows above the tail are left out of the chunks drawn (a spacer keeps their height). */
+  const tailFrom = follow ? Math.max(rowFirst, rowEnd - tailRowsFor(virtualizer.scrollRect?.height)) : rowFirst;
 
   // ---------------------------------------------------------------------------------------------
   // Scrolling: all writes go through here, so their scroll events are recognised as ours
@@ -404,9 +412,11 @@ export const LogViewer = forwardRef<HTMLDivElement, LogViewerProps>(function Log
   // ---------------------------------------------------------------------------------------------
 
   useLayoutEffect(() => {
+    rendered.current = { totalSize, viewport: virtualizer.scrollRect?.height };
+  });
+
+  useLayoutEffect(() => {
     virtualizerRef.current = virtualizer;
-    // Scroll position is ours to keep (follow, anchor, reveal): the virtualizer must not adjust it too.
-    virtualizer.shouldAdjustScrollPositionOnItemSizeChange = NEVER_ADJUST;
   }, [virtualizer]);
 
   useLayoutEffect(() => {
@@ -777,6 +787,7 @@ export const LogViewer = forwardRef<HTMLDivElement, LogViewerProps>(function Log
                 const end = Math.min(c * CHUNK + CHUNK, rowEnd);
                 // An expanded line wraps at the view's width, even when other lines do not.
                 const fitWidth = wrap || expandedChunks.has(c);
+                const isPinned = pinned.includes(item.index);
                 return (
                   <div
                     key={c}
@@ -794,6 +805,8 @@ export const LogViewer = forwardRef<HTMLDivElement, LogViewerProps>(function Log
                     <LogChunk
                       buffer={buffer}
                       start={start}
+                      from={isPinned ? start : Math.min(end, Math.max(start, tailFrom))}
+                      rowHeight={rowHeight}
                       end={end}
                       view={view}
                       idPrefix={idPrefix}
