@@ -25,7 +25,7 @@
  *  BENCH_BROWSER_TRACE    a directory: unminified pages, and a CPU profile of each (a)/(b) run and of the dashboard
  *                         (with BENCH_BROWSER_TRACE_TIMELINE=1 a Chrome trace instead); the figures are then slower
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -283,6 +283,45 @@ interface LogRun {
   heapMB: number;
   heapBeforeMB: number;
   visible: boolean | undefined;
+  /** CPU time of all Chromium processes (renderer, GPU/compositor, network, browser) from the first frame to the end, per 1 000 lines. */
+  cpuPer1k: number;
+}
+
+/**
+ * CPU seconds used so far by every process descended from this one (Playwright's Chromium), from
+ * /proc: on a shared machine the wall-clock rate moves with the load, the CPU a page needs much less.
+ */
+function chromiumCpuSeconds(): number {
+  const tick = 100; // USER_HZ on Linux
+  const parent = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return Number.NaN;
+  }
+  for (const dir of entries) {
+    try {
+      const stat = readFileSync(`/proc/${dir}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(dir), Number(fields[1]));
+      cpu.set(Number(dir), (Number(fields[11]) + Number(fields[12])) / tick);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let total = 0;
+  for (const [pid, seconds] of cpu) {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === process.pid) {
+        total += seconds;
+        break;
+      }
+    }
+  }
+  return total;
 }
 
 async function newPage(browser: Browser): Promise<{ page: Page; events: (name: string) => Promise<unknown> }> {
@@ -373,11 +412,13 @@ async function runLogPage(
     const heapBeforeMB = await heapAfterGc(page);
 
     const profile = name === 'opstream' || name === 'bare' ? await startProfile(page, `${name}-${n}-run${run}`) : undefined;
+    const cpuBefore = chromiumCpuSeconds();
     const feed = pump(ws, frames);
     const done = await within(events('done'), CAP_MS);
     const finished = done !== TIMED_OUT;
     feed.stop();
     await sleep(500); // long tasks that end after the last line still count
+    const cpuSeconds = chromiumCpuSeconds() - cpuBefore;
     await profile?.();
 
     const state = await within(
@@ -407,6 +448,7 @@ async function runLogPage(
         heapMB: Number.NaN,
         heapBeforeMB,
         visible: undefined,
+        cpuPer1k: Number.NaN,
       };
     }
     const from = state.firstFrameAt ?? 0;
@@ -425,6 +467,7 @@ async function runLogPage(
       heapMB,
       heapBeforeMB,
       visible: name === 'bare' || name === 'pipeline' ? undefined : state.visible,
+      cpuPer1k: (cpuSeconds * 1_000_000) / (finished ? n : Math.max(1, state.shown)),
     };
   } finally {
     await closePage(page);
@@ -501,8 +544,8 @@ function logTable(n: number, rows: LogRun[], allRuns: Map<LogPageName, LogRun[]>
   const out = [
     `**${num(n)} lines** (one per WebSocket frame)`,
     '',
-    '| page | lines/s | ratio to ceiling | longest task | tasks > 50 ms | heap after GC | heap ratio | last line on screen | budget |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| page | lines/s | ratio to ceiling | Chromium CPU per 1 000 lines | longest task | tasks > 50 ms | heap after GC | heap ratio | last line on screen | budget |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const runs = allRuns.get(r.page) ?? [r];
@@ -510,6 +553,8 @@ function logTable(n: number, rows: LogRun[], allRuns: Map<LogPageName, LogRun[]>
       ? `${num(r.rate)}${runs.length > 1 ? ` (median of ${runs.length}: ${runs.map((x) => num(x.rate)).join(', ')})` : ''}`
       : `did not finish in ${num(CAP_MS / 1_000)} s (${num(r.shown)} lines shown, ${num(r.rate)}/s)`;
     const rateRatio = r.rate / ceiling.rate;
+    const cpuMedian = quantile(runs.map((x) => x.cpuPer1k), 0.5);
+    const cpuText = `${num(cpuMedian, 0)} ms${r.page === 'bare' ? '' : ` (${num(cpuMedian / quantile((allRuns.get('bare') ?? [ceiling]).map((x) => x.cpuPer1k), 0.5), 2)}×)`}`;
     const heapRatio = r.heapMB / ceiling.heapMB;
     let budget = '';
     if (r.page === 'opstream') {
@@ -520,7 +565,7 @@ function logTable(n: number, rows: LogRun[], allRuns: Map<LogPageName, LogRun[]>
       ].join(' · ');
     }
     out.push(
-      `| ${LABELS[r.page]} | ${rateText} | ${r.page === 'bare' ? '1' : num(rateRatio, 2)} | ${ms(r.longest)} | ${num(r.over50)} | ` +
+      `| ${LABELS[r.page]} | ${rateText} | ${r.page === 'bare' ? '1' : num(rateRatio, 2)} | ${cpuText} | ${ms(r.longest)} | ${num(r.over50)} | ` +
         `${num(r.heapMB, 1)} MB (+${num(r.heapMB - r.heapBeforeMB, 1)}) | ${r.page === 'bare' ? '1' : num(heapRatio, 2)} | ` +
         `${r.visible === undefined ? '—' : r.visible ? 'yes' : 'no'} | ${budget} |`,
     );
@@ -574,6 +619,7 @@ export async function runBrowserBenchmarks(): Promise<string> {
         const run = await runLogPage(browser!, server!, served.url, name, frames);
         log(
           `${name} ${n}: ${run.finished ? `${num(run.rate)} lines/s` : `unfinished (${num(run.shown)} lines)`}, ` +
+            `CPU ${num(run.cpuPer1k)} ms/1k lines, ` +
             `longest ${ms(run.longest)}, heap ${num(run.heapMB, 1)} MB (${num((Date.now() - started) / 1_000)} s so far)`,
         );
         allRuns.set(name, [...(allRuns.get(name) ?? []), run]);
