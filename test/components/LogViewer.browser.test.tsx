@@ -72,6 +72,26 @@ const checkA11y = async (container: Element, exclude: string[] = []) => {
   expect(result.violations).toEqual([]);
 };
 
+/** sRGB channels of any CSS colour (oklch included), as the page draws it. */
+const rgbOf = (css: string): [number, number, number] => {
+  const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+  ctx.fillStyle = css;
+  ctx.fillRect(0, 0, 1, 1);
+  const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
+  return [r!, g!, b!];
+};
+/** WCAG contrast ratio of two sRGB colours. */
+const contrast = (a: readonly number[], b: readonly number[]) => {
+  const lum = (c: readonly number[]) =>
+    [0.2126, 0.7152, 0.0722].reduce((sum, k, i) => {
+      const v = c[i]! / 255;
+      return sum + k * (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    }, 0);
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+};
+const LIGHT_LOG_BG = [0xf6, 0xf8, 0xfa]; // --opstream-log-bg (light)
+
 beforeAll(async () => {
   await page.viewport(1000, 800);
 });
@@ -99,29 +119,65 @@ describe('ANSI rendering', () => {
       `${ESC}[1mbold${ESC}[22m ${ESC}[3mitalic${ESC}[23m ${ESC}[4munderline${ESC}[24m ${ESC}[2mdim${ESC}[0m ${ESC}[7minverse${ESC}[27m`,
       'user said <img src=x onerror=alert(1)> and <script>alert(2)</script>',
     ]);
-    const colour = (text: string) => getComputedStyle(within(scroller()).getByText(text)).color;
+    const colour = (text: string) => rgbOf(getComputedStyle(within(scroller()).getByText(text)).color);
     const background = (text: string) => getComputedStyle(within(scroller()).getByText(text)).backgroundColor;
-    expect(colour('red')).toBe('rgb(207, 34, 46)'); // --opstream-ansi-1 (light)
-    expect(colour('bright-green')).toBe('rgb(26, 127, 55)'); // --opstream-ansi-10
+    // Text colours keep their hue, darkened where needed to read on the light log background.
+    const [r, g, b] = colour('red'); // --opstream-ansi-1 (light), #cf222e
+    expect(r).toBeGreaterThan(2 * Math.max(g, b));
+    const [r2, g2, b2] = colour('bright-green'); // --opstream-ansi-10, #1a7f37
+    expect(g2).toBeGreaterThan(Math.max(r2, b2));
+    const [r3, g3, b3] = colour('orange256'); // 208 = rgb(255, 135, 0)
+    expect(r3).toBeGreaterThan(g3);
+    expect(g3).toBeGreaterThan(b3);
+    expect(contrast(colour('orange256'), LIGHT_LOG_BG)).toBeGreaterThanOrEqual(4.5);
+    expect(contrast(colour('truecolor'), LIGHT_LOG_BG)).toBeGreaterThanOrEqual(4.5);
+    // Backgrounds the server set are kept exactly, with their foreground.
     expect(background('on-blue')).toBe('rgb(9, 105, 218)'); // --opstream-ansi-4
-    expect(colour('orange256')).toBe('rgb(255, 135, 0)');
     expect(background('bg256')).toBe('rgb(0, 0, 255)');
-    expect(colour('truecolor')).toBe('rgb(255, 100, 0)');
     expect(getComputedStyle(within(scroller()).getByText('bold')).fontWeight).toBe('700');
     expect(getComputedStyle(within(scroller()).getByText('italic')).fontStyle).toBe('italic');
     expect(getComputedStyle(within(scroller()).getByText('underline')).textDecorationLine).toBe('underline');
     expect(getComputedStyle(within(scroller()).getByText('dim')).opacity).toBe('0.7');
     // Inverse with default colours: the log's background becomes the text colour.
-    expect(colour('inverse')).toBe('rgb(246, 248, 250)');
-    // Colours the server picked (backgrounds, 256/truecolor) are its business; everything else passes axe.
-    await checkA11y(container, ['.opstream-log-text [style]', '.opstream-log-text [class*="opstream-ansi-bg"]']);
+    expect(colour('inverse')).toEqual(LIGHT_LOG_BG);
+    // Pairs the server picked (its own backgrounds) are its business; all other text passes axe.
+    await checkA11y(container, ['.opstream-log-text [class*="opstream-ansi-bg"]', '.opstream-log-text [style*="background"]']);
 
     const hostile = row(4)!;
     expect(hostile.textContent).toContain('<img src=x onerror=alert(1)> and <script>alert(2)</script>');
     expect(container.querySelector('img, script')).toBeNull();
     // Themed: the same class follows the dark palette.
     document.documentElement.setAttribute('data-theme', 'dark');
-    expect(colour('red')).toBe('rgb(255, 123, 114)');
+    expect(colour('red')).toEqual([255, 123, 114]); // #ff7b72 reads on the dark log as it is
+  });
+
+  it('keeps every server colour readable on the log background, light and dark (contrast floor)', async () => {
+    const { container } = mount({ defaultWrap: true }, 700);
+    const cells = (from: number, to: number) => numbered(from, to, (i) => `${ESC}[38;5;${i}mc${i}${ESC}[0m`).join(' ');
+    push([
+      ...[0, 32, 64, 96, 128, 160, 192, 224].map((from) => cells(from, from + 32)),
+      `${ESC}[38;2;255;255;0myellow${ESC}[0m ${ESC}[38;2;255;255;255mwhite${ESC}[0m ${ESC}[38;2;0;0;0mblack${ESC}[0m ${ESC}[38;2;0;0;139mnavy${ESC}[0m`,
+      numbered(30, 38, (i) => `${ESC}[${i}mp${i}${ESC}[0m ${ESC}[${i + 60}mb${i + 60}${ESC}[0m`).join(' '),
+    ]);
+    await frames();
+    const colourOnly = { runOnly: { type: 'rule', values: ['color-contrast'] } } as const;
+    for (const theme of ['light', 'dark'] as const) {
+      document.documentElement.setAttribute('data-theme', theme);
+      await frames(1);
+      const result = await axe.run(scroller(), colourOnly);
+      expect(result.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')))).toEqual([]);
+      expect(result.passes.flatMap((p) => p.nodes).length).toBeGreaterThan(250);
+    }
+    // The same colour is drawn lighter on the dark theme than on the light one.
+    const navy = () => rgbOf(getComputedStyle(within(scroller()).getByText('navy')).color);
+    const dark = navy();
+    document.documentElement.setAttribute('data-theme', 'light');
+    await frames(1);
+    const light = navy();
+    expect(dark[2]).toBeGreaterThan(light[2]);
+    expect(dark[2]).toBeGreaterThan(Math.max(dark[0], dark[1])); // still blue
+    document.documentElement.removeAttribute('data-theme');
+    await checkA11y(container);
   });
 
   it('makes OSC 8 links only for http(s), and strips other escape sequences', async () => {

@@ -1,6 +1,6 @@
-import { memo, type ReactNode } from 'react';
+import { memo, type CSSProperties, type ReactNode } from 'react';
 import type { LogBuffer } from '../../core/logBuffer';
-import type { AnsiSegment, ParsedLine } from './ansi';
+import { ANSI_CONTRAST_CLASS, type AnsiSegment, type AnsiStyle, type ParsedLine } from './ansi';
 import { fill, formatChars } from './labels';
 import type { ParsedLineCache } from './lineCache';
 import { inferLevel, normalizeLevel, type LineIndex } from './lineIndex';
@@ -17,6 +17,21 @@ export const rowId = (idPrefix: string, line: number): string => `${idPrefix}-L$
 // Segments
 // ---------------------------------------------------------------------------------------------
 
+// A colour under the contrast floor goes in through a variable the floor's CSS reads (an inline
+// `color` would win over it). One style object per look, as the parser shares looks.
+const floored = new WeakMap<AnsiStyle, CSSProperties>();
+function styleOf(segment: AnsiSegment): CSSProperties | undefined {
+  const { style, className } = segment;
+  if (style?.color === undefined || className === undefined || !className.includes(ANSI_CONTRAST_CLASS)) return style;
+  let out = floored.get(style);
+  if (out === undefined) {
+    const { color, ...rest } = style;
+    out = { ...rest, ['--opstream-ansi-fg' as string]: color };
+    floored.set(style, out);
+  }
+  return out;
+}
+
 const segmentNode = (segment: AnsiSegment, text: string, key: number, marked?: 'match' | 'current'): ReactNode => {
   let node: ReactNode = text;
   if (marked !== undefined) {
@@ -32,7 +47,7 @@ const segmentNode = (segment: AnsiSegment, text: string, key: number, marked?: '
         key={key}
         href={segment.href}
         className={segment.className ? `opstream-log-link ${segment.className}` : 'opstream-log-link'}
-        style={segment.style}
+        style={styleOf(segment)}
         target="_blank"
         rel="noopener noreferrer nofollow"
       >
@@ -44,7 +59,7 @@ const segmentNode = (segment: AnsiSegment, text: string, key: number, marked?: '
     return marked === undefined ? <span key={key}>{text}</span> : node;
   }
   return (
-    <span key={key} className={segment.className} style={segment.style}>
+    <span key={key} className={segment.className} style={styleOf(segment)}>
       {node}
     </span>
   );

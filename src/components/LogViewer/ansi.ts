@@ -173,6 +173,9 @@ function applySgr(state: SgrState, paramText: string): void {
   }
 }
 
+/** Marks text coloured by the server on the theme's background: CSS keeps it readable there. */
+export const ANSI_CONTRAST_CLASS = 'opstream-ansi-c';
+
 // Styles are few per line: share one object per distinct look.
 const styleCache = new Map<string, Look>();
 
@@ -190,6 +193,8 @@ function lookOf(state: SgrState): Look {
   if (inverse) classes.push('opstream-ansi-inverse');
   if (typeof fg === 'number') classes.push(`opstream-ansi-fg${fg}`);
   if (typeof bg === 'number') classes.push(`opstream-ansi-bg${bg}`);
+  // Text on the log's own background gets a contrast floor (CSS); a pair the server chose is left alone.
+  if (fg !== undefined && bg === undefined && !inverse) classes.push(ANSI_CONTRAST_CLASS);
   for (const [flag, name] of FLAG_CLASSES) if ((flags & flag) !== 0) classes.push(name);
   let style: { color?: string; backgroundColor?: string } | undefined;
   if (typeof fg === 'string') style = { color: fg };
