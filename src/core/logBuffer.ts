@@ -13,15 +13,19 @@ export interface LogLine {
 
 const SOURCE_CODES: readonly (LogSource | undefined)[] = [undefined, 'stdout', 'stderr'];
 
+/** Slots allocated at first; doubled as lines arrive, up to the capacity. */
+const INITIAL_ROOM = 1_024;
+
 /**
- * A ring buffer of log lines with absolute line numbers. Appends are O(1) and never copy the
- * buffer; once `capacity` is reached the oldest line is dropped and counted.
+ * A ring buffer of log lines with absolute line numbers. Appends are O(1) amortized and never copy
+ * the lines held; once `capacity` is reached the oldest line is dropped and counted. Storage grows
+ * with the lines (a short log does not pay for a 100 000-line ring up front).
  */
 export class LogBuffer {
   readonly capacity: number;
-  private readonly texts: (string | undefined)[];
-  private readonly times: Float64Array;
-  private readonly meta: Uint8Array;
+  private readonly texts: (string | undefined)[] = [];
+  private times: Float64Array;
+  private meta: Uint8Array;
   // Levels are few: store an index into this table instead of a string per line.
   private readonly levels: string[] = [''];
   private readonly levelCodes = new Map<string, number>();
@@ -32,9 +36,9 @@ export class LogBuffer {
   constructor(capacity = 100_000) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
     this.capacity = capacity;
-    this.texts = new Array<string | undefined>(capacity);
-    this.times = new Float64Array(capacity);
-    this.meta = new Uint8Array(capacity * 2);
+    const room = Math.min(capacity, INITIAL_ROOM);
+    this.times = new Float64Array(room);
+    this.meta = new Uint8Array(room * 2);
   }
 
   /** Lines held now. */
@@ -61,6 +65,8 @@ export class LogBuffer {
   clearedAt = 0;
 
   push(text: string, at: number, level?: string, source?: LogSource): number {
+    // Until the ring is full nothing has wrapped (head is 0), so growing is a plain copy.
+    if (this.count === this.times.length && this.count < this.capacity) this.grow();
     const slot = (this.head + this.count) % this.capacity;
     this.texts[slot] = text;
     this.times[slot] = at;
@@ -128,6 +134,16 @@ export class LogBuffer {
     this.head = 0;
     this.count = 0;
     this.clearedAt = this.written;
+  }
+
+  private grow(): void {
+    const room = Math.min(this.capacity, this.times.length * 2);
+    const times = new Float64Array(room);
+    times.set(this.times);
+    const meta = new Uint8Array(room * 2);
+    meta.set(this.meta);
+    this.times = times;
+    this.meta = meta;
   }
 
   private slot(index: number): number | undefined {

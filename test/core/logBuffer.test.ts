@@ -42,6 +42,24 @@ describe('LogBuffer', () => {
     expect(buffer.text(5)).toBeUndefined();
   });
 
+  it('grows its storage with the lines, keeping every field, then wraps at capacity', () => {
+    const buffer = new LogBuffer(5_000);
+    const level = (i: number) => (i % 3 === 0 ? 'error' : undefined);
+    const source = (i: number) => (i % 2 === 0 ? 'stderr' : 'stdout');
+    for (let i = 0; i < 7_000; i++) buffer.push(`l${i}`, 10_000 + i, level(i), source(i));
+    expect(buffer.size).toBe(5_000);
+    expect(buffer.first).toBe(2_000);
+    expect(buffer.dropped).toBe(2_000);
+    for (const i of [2_000, 2_047, 2_048, 4_095, 4_096, 5_000, 6_999]) {
+      expect(buffer.get(i)).toEqual({ index: i, text: `l${i}`, at: 10_000 + i, level: level(i), source: source(i) });
+    }
+    const seen: number[] = [];
+    buffer.forEach((_text, i) => seen.push(i));
+    expect(seen).toHaveLength(5_000);
+    expect(seen[0]).toBe(2_000);
+    expect(seen.at(-1)).toBe(6_999);
+  });
+
   it('refuses a nonsense capacity', () => {
     expect(() => new LogBuffer(0)).toThrow(RangeError);
   });
