@@ -160,7 +160,7 @@ describe('ANSI rendering', () => {
       numbered(30, 38, (i) => `${ESC}[${i}mp${i}${ESC}[0m ${ESC}[${i + 60}mb${i + 60}${ESC}[0m`).join(' '),
     ]);
     await frames();
-    const colourOnly = { runOnly: { type: 'rule', values: ['color-contrast'] } } as const;
+    const colourOnly: axe.RunOptions = { runOnly: { type: 'rule', values: ['color-contrast'] } };
     for (const theme of ['light', 'dark'] as const) {
       document.documentElement.setAttribute('data-theme', theme);
       await frames(1);
