@@ -1,4 +1,4 @@
-import { forwardRef, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
+import { forwardRef, useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import type uPlot from 'uplot';
 import { useMetrics } from '../../react/useMetrics';
 import { formatMetric, inferUnit } from './format';
@@ -69,10 +69,14 @@ export const MetricsDashboard = forwardRef<HTMLElement, MetricsDashboardProps>(f
   const { state, latest, names, version } = useMetrics({ source });
   const [ownWindow, setOwnWindow] = useState(defaultWindowMs);
   const selectedWindow = windowMs ?? ownWindow;
-  const selectWindow = (ms: number) => {
-    if (windowMs === undefined) setOwnWindow(ms);
-    onWindowMsChange?.(ms);
-  };
+  // Stable across ticks, so the (memoized) selector does not re-render with the cards.
+  const selectWindow = useCallback(
+    (ms: number) => {
+      if (windowMs === undefined) setOwnWindow(ms);
+      onWindowMsChange?.(ms);
+    },
+    [windowMs, onWindowMsChange],
+  );
 
   const cardSpecs = useMemo(() => cards ?? defaultCards(names), [cards, names]);
   const chartSpecs = useMemo(

@@ -46,9 +46,10 @@ export const MetricsTable = forwardRef<HTMLDivElement, MetricsTableProps>(functi
     [series, labels],
   );
 
+  // Reused between flushes while the table shows (it re-renders with each one).
+  const buffers = useMemo(() => new WindowBuffers(names.length), [names.length]);
   const { rows, total } = useMemo(() => {
     if (state === undefined) return { rows: [] as Row[], total: 0 };
-    const buffers = new WindowBuffers(names.length);
     const n = buffers.fill(
       names.map((name) => state.series.get(name)),
       state.at - windowMs,
@@ -68,7 +69,7 @@ export const MetricsTable = forwardRef<HTMLDivElement, MetricsTableProps>(functi
       out.push({ key: repeat === 0 ? String(at) : `${at}#${repeat}`, at, cells });
     }
     return { rows: out, total: n };
-  }, [state, names, windowMs, unit, maxRows, locale, labels]);
+  }, [state, buffers, names, windowMs, unit, maxRows, locale, labels]);
 
   return (
     <div

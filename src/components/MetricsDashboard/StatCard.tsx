@@ -67,7 +67,8 @@ export const StatCard = memo(
         ) : null}
         {fill !== undefined ? (
           <span className="opstream-stat__bar" aria-hidden="true">
-            <span className="opstream-stat__fill" style={{ width: `${fill}%` }} />
+            {/* Scaled, not sized: the transition then runs on the compositor, without a layout per frame. */}
+            <span className="opstream-stat__fill" style={{ transform: `scaleX(${fill / 100})` }} />
           </span>
         ) : null}
         {detail !== undefined ? <span className="opstream-stat__detail">{detail}</span> : null}
