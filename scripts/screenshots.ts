@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -145,6 +145,22 @@ async function capture(page: Page, origin: string, shot: Shot, theme: string): P
   return file;
 }
 
+/** Newest modification time (ms) of any file under `dir`. */
+async function newest(dir: string): Promise<number> {
+  let latest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) latest = Math.max(latest, (await stat(path.join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return latest;
+}
+
+/** Whether a source the stories are built from changed after the static build (stale screenshots otherwise). */
+async function staleBuild(): Promise<boolean> {
+  const built = await stat(path.join(staticDir, 'index.html')).then((info) => info.mtimeMs, () => 0);
+  const sources = await Promise.all(['src', 'stories', '.storybook'].map((dir) => newest(path.join(root, dir))));
+  return Math.max(...sources) > built;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { storybook: { type: 'string' }, only: { type: 'string' } } });
   const shots = values.only === undefined ? SHOTS : SHOTS.filter((s) => s.name === values.only);
@@ -153,8 +169,8 @@ async function main(): Promise<void> {
   let origin = values.storybook?.replace(/\/+$/, '');
   let server: Server | undefined;
   if (origin === undefined) {
-    if (!(await hasStories(shots.map((shot) => shot.storyId)))) {
-      console.log('storybook-static/ missing or without the console stories: npm run build-storybook');
+    if (!(await hasStories(shots.map((shot) => shot.storyId))) || (await staleBuild())) {
+      console.log('storybook-static/ missing, without the console stories or older than the sources: npm run build-storybook');
       const built = spawnSync('npm', ['run', 'build-storybook'], { cwd: root, stdio: 'inherit' });
       if (built.status !== 0) throw new Error('build-storybook failed');
     }
