@@ -171,16 +171,21 @@ export const operationStream = (operationId: string): string => `op:${operationI
 export const resourceKey = (resource: string, id: string): string => `${resource}/${id}`;
 
 /**
- * Shortest time between two frame flushes. While events arrive in every frame (a log flood), flushing
- * every frame would re-render, lay out and paint at the display's rate for text nobody can read at
- * that speed; every other frame (~30 a second) halves that cost. An event after a quiet spell is
- * still applied in the next frame.
+ * Pacing of the frame flushes. Every flush re-renders, lays out, paints and rasterizes what shows the
+ * new events; while events pour in, doing that at the display's rate costs more CPU than taking the
+ * events in (on a small machine it slows the stream itself), for text nobody can read at that speed.
+ * So: an event after a quiet spell is applied in the next frame; while events arrive in every frame,
+ * at most every `BUSY_FLUSH_MS` (~30 a second); and in a flood (the last flush applied
+ * `FLOOD_EVENTS` or more, i.e. whole screens of lines per frame), every `FLOOD_FLUSH_MS` (10 a second).
  */
-const MIN_FRAME_FLUSH_MS = 30;
+const BUSY_FLUSH_MS = 30;
+const FLOOD_FLUSH_MS = 100;
+const FLOOD_EVENTS = 200;
 
-/** The animation-frame scheduler, paced by `MIN_FRAME_FLUSH_MS` (one instance per store). */
-function createFrameScheduler(): Scheduler {
-  let lastFrameFlush = Number.NEGATIVE_INFINITY;
+/** The animation-frame scheduler, paced as above (one per store); `pending()` is the queue's length. */
+function createFrameScheduler(pending: () => number): Scheduler {
+  let lastFlushAt = Number.NEGATIVE_INFINITY;
+  let lastSize = 0;
   return (flush) => {
     // A frame when there is one; the timeout covers hidden tabs, where frames stop.
     let done = false;
@@ -188,15 +193,17 @@ function createFrameScheduler(): Scheduler {
     const run = () => {
       if (done) return;
       done = true;
+      lastSize = pending();
       flush();
     };
     const onFrame = (time: number) => {
       if (done) return;
-      if (time - lastFrameFlush < MIN_FRAME_FLUSH_MS) {
+      const gap = lastSize >= FLOOD_EVENTS ? FLOOD_FLUSH_MS : BUSY_FLUSH_MS;
+      if (time - lastFlushAt < gap) {
         raf = requestAnimationFrame(onFrame);
         return;
       }
-      lastFrameFlush = time;
+      lastFlushAt = time;
       run();
     };
     if (typeof requestAnimationFrame === 'function') raf = requestAnimationFrame(onFrame);
@@ -247,7 +254,8 @@ export function createOpstreamStore(options: OpstreamStoreOptions = {}): Opstrea
   const maxQueued = options.maxQueued ?? 200_000;
   const now = options.now ?? Date.now;
   const schedule =
-    options.schedule ?? (typeof requestAnimationFrame === 'function' ? createFrameScheduler() : microtaskScheduler);
+    options.schedule ??
+    (typeof requestAnimationFrame === 'function' ? createFrameScheduler(() => queue.length) : microtaskScheduler);
 
   const store = createStore<OpstreamState>()(() => ({
     operations: {},
