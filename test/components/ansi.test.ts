@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseAnsi, safeHref, stripAnsi, type AnsiSegment } from '../../src/components/LogViewer/ansi';
 
 const ESC = '\x1b';
-const seg = (s: AnsiSegment) => ({ text: s.text, className: s.className, style: s.style, href: s.href });
+// The contrast-floor class has its own test below; the others compare the rest of the look.
+const withoutFloor = (className: string | undefined) =>
+  className?.replace(/(^| )opstream-ansi-c(?= |$)/, '').trim() || undefined;
+const seg = (s: AnsiSegment) => ({ text: s.text, className: withoutFloor(s.className), style: s.style, href: s.href });
 const parts = (line: string) => parseAnsi(line).segments.map(seg);
 
 describe('parseAnsi', () => {
@@ -23,6 +26,17 @@ describe('parseAnsi', () => {
     ]);
     expect(parts(`${ESC}[44;97mx`)[0]!.className).toBe('opstream-ansi-fg15 opstream-ansi-bg4');
     expect(parts(`${ESC}[103mx`)[0]!.className).toBe('opstream-ansi-bg11');
+  });
+
+  it('marks server foregrounds on the log background for the contrast floor, not pairs with a background', () => {
+    const classes = (line: string) => parseAnsi(line).segments[0]!.className?.split(' ') ?? [];
+    expect(classes(`${ESC}[31mx`)).toContain('opstream-ansi-c');
+    expect(classes(`${ESC}[38;5;208mx`)).toContain('opstream-ansi-c');
+    expect(classes(`${ESC}[38;2;1;2;3mx`)).toContain('opstream-ansi-c');
+    expect(classes(`${ESC}[31;44mx`)).not.toContain('opstream-ansi-c');
+    expect(classes(`${ESC}[38;5;208;48;5;16mx`)).not.toContain('opstream-ansi-c');
+    expect(classes(`${ESC}[31;7mx`)).not.toContain('opstream-ansi-c');
+    expect(classes(`${ESC}[1mx`)).not.toContain('opstream-ansi-c');
   });
 
   it('handles 256 colours: 0-15 as classes, the cube and greys as rgb()', () => {
