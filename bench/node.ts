@@ -54,12 +54,16 @@ function timePair(baseline: () => void, ours: () => void, runs = 5): { baseline:
   ours();
   const b: number[] = [];
   const o: number[] = [];
+  // Steady state, as in a long-lived stream: a full gc() also lets V8 drop compiled code and type
+  // feedback, so each timed run follows one untimed run (for both sides alike).
   for (let i = 0; i < runs; i++) {
     gc?.();
+    baseline();
     let start = performance.now();
     baseline();
     b.push(performance.now() - start);
     gc?.();
+    ours();
     start = performance.now();
     ours();
     o.push(performance.now() - start);

@@ -23,7 +23,7 @@ const INITIAL_ROOM = 1_024;
  */
 export class LogBuffer {
   readonly capacity: number;
-  private readonly texts: (string | undefined)[] = [];
+  private texts: (string | undefined)[];
   private times: Float64Array;
   private meta: Uint8Array;
   // Levels are few: store an index into this table instead of a string per line.
@@ -37,6 +37,7 @@ export class LogBuffer {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
     this.capacity = capacity;
     const room = Math.min(capacity, INITIAL_ROOM);
+    this.texts = new Array<string | undefined>(room);
     this.times = new Float64Array(room);
     this.meta = new Uint8Array(room * 2);
   }
@@ -138,6 +139,10 @@ export class LogBuffer {
 
   private grow(): void {
     const room = Math.min(this.capacity, this.times.length * 2);
+    // Exact sizes (no growth slack): a full ring holds `capacity` slots and no more.
+    const texts = new Array<string | undefined>(room);
+    for (let i = 0; i < this.count; i++) texts[i] = this.texts[i];
+    this.texts = texts;
     const times = new Float64Array(room);
     times.set(this.times);
     const meta = new Uint8Array(room * 2);

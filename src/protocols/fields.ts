@@ -183,14 +183,13 @@ const isUnitChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && 
 
 /** A quantity from its parts: the number, the letters after it, and whether `/s` followed. */
 const toQuantity = (n: number, suffix: string, perSecond: boolean): Quantity | undefined => {
-  const rate = perSecond ? '/s' : '';
   if (!Number.isFinite(n)) return undefined;
-  if (suffix === '%') return rate === '' ? { value: n, unit: '%' } : undefined;
-  if (suffix === 'm' && rate === '') return { value: n / 1000, unit: '' };
+  if (suffix === '%') return perSecond ? undefined : { value: n, unit: '%' };
+  if (suffix === 'm' && !perSecond) return { value: n / 1000, unit: '' };
   const bytes = byteScale(suffix.toLowerCase());
-  if (bytes !== undefined) return { value: n * bytes, unit: `B${rate}` };
+  if (bytes !== undefined) return { value: n * bytes, unit: perSecond ? 'B/s' : 'B' };
   const si = siScale(suffix);
-  if (si !== undefined) return { value: n * si, unit: rate };
+  if (si !== undefined) return { value: n * si, unit: perSecond ? '/s' : '' };
   return undefined;
 };
 
@@ -291,12 +290,14 @@ export const parseQuantity = (value: unknown): Quantity | undefined => {
 };
 
 // Metric names repeat in every sample: each `${prefix}.${key}` is built once and the same string handed
-// out again (once used as a property name it is also already internalized). Per prefix, the names are kept
-// in the order the keys came last time, so a sample shaped like the previous one costs one comparison per
-// key. Bounded: at most MAX_PREFIXES prefixes (then cleared) and MAX_CHILDREN keys per prefix.
+// out again. Per prefix, the names are kept in the order the keys came last time, so a sample shaped like the
+// previous one costs one comparison per key; samples of another shape under the same prefix (two frame types
+// that both carry `cpu`) find theirs by key. Bounded: at most MAX_PREFIXES prefixes (then cleared) and
+// MAX_CHILDREN keys per prefix.
 export interface ChildNames {
   keys: string[];
   names: string[];
+  byKey: Map<string, string>;
 }
 const MAX_PREFIXES = 1024;
 const MAX_CHILDREN = 64;
@@ -307,8 +308,27 @@ export const childNamesOf = (prefix: string): ChildNames => {
   let cache = childNameCache.get(prefix);
   if (cache === undefined) {
     if (childNameCache.size >= MAX_PREFIXES) childNameCache.clear();
-    cache = { keys: [], names: [] };
+    cache = { keys: [], names: [], byKey: new Map() };
     childNameCache.set(prefix, cache);
+  }
+  return cache;
+};
+
+// The string V8 keeps as the property name for `text`: storing under it skips the string-table lookup that a
+// freshly built name costs on every store.
+const asPropertyName = (text: string): string => Object.keys({ [text]: 0 })[0]!;
+
+// childNamesOf by the position where an object's values start in `out`: samples shaped like the previous one find
+// their group there with one comparison instead of a Map lookup.
+const groupPrefixes: string[] = [];
+const groupNames: ChildNames[] = [];
+
+const childNamesAt = (position: number, prefix: string): ChildNames => {
+  if (groupPrefixes[position] === prefix) return groupNames[position]!;
+  const cache = childNamesOf(prefix);
+  if (position < MAX_CHILDREN) {
+    groupPrefixes[position] = prefix;
+    groupNames[position] = cache;
   }
   return cache;
 };
@@ -316,7 +336,11 @@ export const childNamesOf = (prefix: string): ChildNames => {
 /** `${prefix}.${key}`, where `key` is the `index`-th key of an object under `prefix` (`cache` from childNamesOf). */
 export const childName = (cache: ChildNames, prefix: string, index: number, key: string): string => {
   if (cache.keys[index] === key) return cache.names[index]!;
-  const name = `${prefix}.${key}`;
+  let name = cache.byKey.get(key);
+  if (name === undefined) {
+    name = asPropertyName(`${prefix}.${key}`);
+    if (cache.byKey.size < MAX_CHILDREN) cache.byKey.set(key, name);
+  }
   if (index < MAX_CHILDREN) {
     cache.keys[index] = key;
     cache.names[index] = name;
@@ -334,23 +358,59 @@ export const flattenNumbers = (
   out: Record<string, number> = {},
   depth = 0,
 ): Record<string, number> => {
-  if (depth > 8) return out;
+  flattenInto(value, prefix, out, depth, 0);
+  return out;
+};
+
+/**
+ * flattenNumbers for decoders that fill one `out` over several calls: `count` is how many values `out` got so
+ * far. Returns the new count: above 0, `out` has a value. A value under
+ * `__proto__` is not counted (assigning a number to it adds nothing).
+ */
+export const flattenInto = (
+  value: unknown,
+  prefix: string,
+  out: Record<string, number>,
+  depth: number,
+  count: number,
+): number => {
+  if (depth > 8) return count;
   if (typeof value === 'number' || typeof value === 'string') {
     const n = typeof value === 'number' ? asNumber(value) : parseQuantity(value)?.value;
-    if (n !== undefined && prefix !== '') out[prefix] = n;
-    return out;
+    if (n === undefined || prefix === '') return count;
+    out[prefix] = n;
+    return prefix === '__proto__' ? count : count + 1;
   }
-  if (typeof value !== 'object' || value === null) return out;
-  // Keys and values in two native passes (same order): cheaper than Object.entries' pairs or a computed
-  // read (`value[key]`) per key.
-  const keys = Object.keys(value);
-  const values: unknown[] = Object.values(value);
-  const cache = prefix === '' ? undefined : childNamesOf(prefix);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    flattenNumbers(values[i], cache === undefined ? key : childName(cache, prefix, i, key), out, depth + 1);
+  if (typeof value !== 'object' || value === null) return count;
+  const cache = prefix === '' ? undefined : childNamesAt(count, prefix);
+  // for-in reads each value straight from the object: no key and value arrays per object.
+  const plain = inheritsNothing(value);
+  let i = 0;
+  for (const key in value) {
+    // for-in also lists inherited enumerable keys: skip them, unless there can be none.
+    if (!plain && !Object.hasOwn(value, key)) continue;
+    const name = cache === undefined ? key : childName(cache, prefix, i++, key);
+    const leaf = (value as UnknownRecord)[key];
+    // Numeric leaves (most of a sample) are stored here rather than in a call each: same rules as above.
+    if (typeof leaf === 'number' && depth < 8) {
+      if (Number.isFinite(leaf) && name !== '') {
+        out[name] = leaf;
+        if (name !== '__proto__') count++;
+      }
+    } else count = flattenInto(leaf, name, out, depth + 1, count);
   }
-  return out;
+  return count;
+};
+
+/**
+ * True when `for (key in value)` lists exactly Object.keys(value), in the same order: a plain object whose
+ * only prototype, Object.prototype, has nothing enumerable. Checked per call: a script may add to
+ * Object.prototype at any time.
+ */
+export const inheritsNothing = (value: object): boolean => {
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const _ in Object.prototype) return false;
+  return true;
 };
 
 /** FNV-1a hex digest: a registry key that tells tokens apart without carrying them. */

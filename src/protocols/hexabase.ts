@@ -15,10 +15,13 @@ import {
   asString,
   childName,
   childNamesOf,
-  flattenNumbers,
+  flattenInto,
+  inheritsNothing,
   isRecord,
   parseQuantity,
-  parseTime, fingerprint } from './fields';
+  parseTime,
+  fingerprint,
+} from './fields';
 import type { UnknownRecord } from './fields';
 import type { ControlSignal, Frame, ProtocolAdapter, ProtocolContext, SubscriptionCodec } from './types';
 
@@ -119,8 +122,8 @@ const nonEmpty = (value: unknown): string | undefined => {
  * the same answer as `pick(rec, key)`, but a named read (`rec.timestamp`) is much cheaper for V8 than a
  * computed one (`rec[key]`). Used on the fields every frame reads.
  */
-const own = (rec: UnknownRecord, key: string, value: unknown): unknown =>
-  value !== undefined && value !== null && Object.hasOwn(rec, key) ? value : undefined;
+const own = (rec: UnknownRecord | undefined, key: string, value: unknown): unknown =>
+  value !== undefined && value !== null && Object.hasOwn(rec!, key) ? value : undefined;
 
 /** `pick(rec, 'timestamp', 'time', 'ts')` with named reads. */
 const timeField = (rec: UnknownRecord): unknown =>
@@ -166,6 +169,8 @@ const SEVERITY: Record<string, AlertSeverity> = {
 
 /** Unknown or missing severities become `warning`: an alert is never hidden as `info`. */
 const mapSeverity = (value: unknown): AlertSeverity => {
+  // The documented spellings as sent, without lower-casing.
+  if (value === 'warning' || value === 'critical' || value === 'info') return value;
   const s = asString(value)?.toLowerCase();
   return (s !== undefined && Object.hasOwn(SEVERITY, s) ? SEVERITY[s] : undefined) ?? 'warning';
 };
@@ -174,6 +179,14 @@ const PERCENT_KEY = /percent|ratio|utili[sz]ation/i;
 // Field names repeat in every sample ("used", "limit", "percentage"): remember the regex's answer per name.
 const percentKeys = new Map<string, boolean>();
 const isPercentKey = (field: string): boolean => {
+  // The documented fields first, without a lookup.
+  switch (field) {
+    case 'used':
+    case 'limit':
+      return false;
+    case 'percentage':
+      return true;
+  }
   let known = percentKeys.get(field);
   if (known === undefined) {
     known = PERCENT_KEY.test(field);
@@ -192,11 +205,24 @@ const hasUnitChar = (s: string): boolean => {
   return false;
 };
 
-/** A number in base units: the value's own suffix wins ("5Gi"), else the sibling `unit` ("Mi", "cores"). */
-const quantity = (value: unknown, unit: string | undefined): number | undefined => {
-  if (typeof value === 'string' && hasUnitChar(value)) return parseQuantity(value)?.value;
-  const n = asNumber(value);
-  if (n === undefined || unit === undefined) return n;
+// How `quantity` scales a plain number under a `unit`, worked out once per unit string (units repeat in every
+// frame): UNSCALED (as is), MILLI (divide by 1000), a factor > 0, or GENERAL (only the full reading can tell).
+const UNSCALED = -2;
+const GENERAL = -1;
+const MILLI = 0;
+const unitFactors = new Map<string, number>();
+
+const unitFactor = (unit: string): number => {
+  let factor = unitFactors.get(unit);
+  if (factor === undefined) {
+    factor = readUnitFactor(unit);
+    if (unitFactors.size >= 256) unitFactors.clear();
+    unitFactors.set(unit, factor);
+  }
+  return factor;
+};
+
+const readUnitFactor = (unit: string): number => {
   const u = unit.trim();
   switch (u.toLowerCase()) {
     case '':
@@ -209,47 +235,77 @@ const quantity = (value: unknown, unit: string | undefined): number | undefined 
     case 'bytes':
     case '%':
     case 'percent':
-      return n;
+      return UNSCALED;
     case 'millicore':
     case 'millicores':
-      return n / 1000;
+      return MILLI;
   }
-  if (u === 'm') return n / 1000;
-  const scaled = parseQuantity(`${n}${u}`)?.value;
+  if (u === 'm') return MILLI;
+  // Letters (and "/s") only: `${n}${u}` then reads as the number n with suffix u whatever n is, and its value is
+  // n times that of `1${u}` (or n itself when the suffix is unknown).
+  if (!/^[a-zA-Z%]*(\/s)?$/.test(u)) return GENERAL;
+  return parseQuantity(`1${u}`)?.value ?? UNSCALED;
+};
+
+/** A number in base units: the value's own suffix wins ("5Gi"), else the sibling `unit` ("Mi", "cores"). */
+const quantity = (value: unknown, unit: string, factor: number): number | undefined => {
+  if (typeof value === 'string' && hasUnitChar(value)) return parseQuantity(value)?.value;
+  const n = asNumber(value);
+  if (n === undefined || factor === UNSCALED) return n;
+  if (factor === MILLI) return n / 1000;
+  // n as parseQuantity(`${n}${unit}`) reads it back: the text of -0 is "0".
+  const scaled = factor === GENERAL ? parseQuantity(`${n}${unit.trim()}`)?.value : (n === 0 ? 0 : n) * factor;
   return scaled !== undefined && Number.isFinite(scaled) ? scaled : n;
 };
 
 /**
- * Numbers of a `{cpu: {used, limit, unit, percentage}, ...}` map under dotted names
- * (`cpu.used`), scaled by each group's `unit`; other shapes are flattened as they are.
+ * Numbers of a `{cpu: {used, limit, unit, percentage}, ...}` map into `out` under dotted names (`cpu.used`),
+ * scaled by each group's `unit`; other shapes are flattened as they are. Returns how many values were stored
+ * (see flattenInto).
  */
-const readValues = (groups: UnknownRecord): Record<string, number> => {
-  const out: Record<string, number> = {};
-  // Keys and values in two native passes (same order), as in flattenNumbers.
-  const names = Object.keys(groups);
-  const groupValues: unknown[] = Object.values(groups);
-  for (let g = 0; g < names.length; g++) {
-    const name = names[g]!;
-    const group = groupValues[g];
+const readValues = (groups: UnknownRecord, out: Record<string, number>): number => {
+  // for-in as in flattenInto: values read straight from the object, inherited keys skipped unless there can be none.
+  const plain = inheritsNothing(groups);
+  let count = 0;
+  for (const name in groups) {
+    if (!plain && !Object.hasOwn(groups, name)) continue;
+    const group = groups[name];
     const rec = asRecord(group);
     const unit = rec === undefined ? undefined : asString(rec.unit);
-    if (rec === undefined || unit === undefined) {
-      flattenNumbers(group, name, out, 1);
-      continue;
-    }
-    const fields = Object.keys(rec);
-    const values: unknown[] = Object.values(rec);
-    const dotted = childNamesOf(name);
-    for (let i = 0; i < fields.length; i++) {
-      const field = fields[i]!;
-      if (field === 'unit') continue;
-      const value = values[i];
-      const n = isPercentKey(field) ? asNumber(value) : quantity(value, unit);
-      if (n !== undefined) out[childName(dotted, name, i, field)] = n;
-      else if (typeof value === 'object') flattenNumbers(value, childName(dotted, name, i, field), out, 2);
-    }
+    count =
+      rec === undefined || unit === undefined
+        ? flattenInto(group, name, out, 1, count)
+        : readGroup(rec, name, unit, out, count);
   }
-  return out;
+  return count;
+};
+
+/** One `{used, limit, unit, percentage}` group into `out`, whose first `count` values are already there. */
+const readGroup = (
+  rec: UnknownRecord,
+  name: string,
+  unit: string,
+  out: Record<string, number>,
+  count: number,
+): number => {
+  const dotted = childNamesOf(name);
+  const factor = unitFactor(unit);
+  const plain = inheritsNothing(rec);
+  let i = -1;
+  for (const field in rec) {
+    if (!plain && !Object.hasOwn(rec, field)) continue;
+    i++;
+    if (field === 'unit') continue;
+    const value = rec[field];
+    const n = isPercentKey(field) ? asNumber(value) : quantity(value, unit, factor);
+    // Dotted names are never `__proto__`: every store adds a value.
+    if (n !== undefined) {
+      out[childName(dotted, name, i, field)] = n;
+      count++;
+    }
+    else if (typeof value === 'object') count = flattenInto(value, childName(dotted, name, i, field), out, 2, count);
+  }
+  return count;
 };
 
 /** The common part of a provisioning operation event (`message` already redacted). */
@@ -284,6 +340,350 @@ const readProgress = (value: unknown): number | undefined => {
 
 // ---- Adapter --------------------------------------------------------------------------------
 
+// ---- Decoding ----
+// Module functions rather than closures per adapter: every adapter shares one compiled decoder, which stays
+// optimized when an adapter is dropped (a closure's optimized code goes with the last adapter holding it).
+
+/** One connection's decoding state. */
+interface HexabaseDecoder {
+  /** Redacted from every server text echoed into events and errors. */
+  token: string;
+  /** The last log stream id seen and its stream name (see logEvent). */
+  lastStreamId: string | undefined;
+  lastStream: string;
+}
+
+// Server text is echoed into events and errors; make sure it can never carry the token.
+const redact = (token: string, text: string): string =>
+  text.includes(token) ? text.split(token).join(REDACTED) : text;
+
+/** `{code, message}` from `{error: {code, message}}`, `{error: "text"}` or top-level `code`/`message`. */
+const readError = (
+  d: HexabaseDecoder,
+  msg: UnknownRecord,
+  fallbackCode: string,
+  fallbackMessage: string,
+): EventError => {
+  // pickString(...) of each field, with named reads (see `own`).
+  const nested = asRecord(msg.error);
+  const code =
+    nonEmpty(own(nested, 'code', nested?.code)) ??
+    nonEmpty(own(msg, 'code', msg.code) ?? own(msg, 'error_code', msg.error_code)) ??
+    fallbackCode;
+  const message =
+    nonEmpty(own(nested, 'message', nested?.message) ?? own(nested, 'description', nested?.description)) ??
+    nonEmpty(own(msg, 'error', msg.error)) ??
+    nonEmpty(own(msg, 'message', msg.message)) ??
+    fallbackMessage;
+  return { code: redact(d.token, code), message: redact(d.token, message) };
+};
+
+const raw = (message: unknown, at: number): OpstreamEvent[] => [{ kind: 'raw', at, data: message }];
+
+const resourceEvent = (
+  resource: string,
+  id: string,
+  change: string,
+  at: number,
+  data: unknown,
+  status: string | undefined,
+  previous: string | undefined,
+): ResourceEvent => {
+  const event: ResourceEvent = { kind: 'resource', resource, id, change, at, data };
+  if (status !== undefined) event.status = status;
+  if (previous !== undefined) event.previous = previous;
+  return event;
+};
+
+const metricsEvent = (source: string, at: number, groups: unknown): MetricsEvent | undefined => {
+  const rec = asRecord(groups);
+  if (rec === undefined) return undefined;
+  const values: Record<string, number> = {};
+  // A count of 0 can still leave a value (under `__proto__` when Node runs with --disable-proto=delete).
+  if (readValues(rec, values) === 0 && Object.keys(values).length === 0) return undefined;
+  return { kind: 'metrics', source, at, values };
+};
+
+// The per-frame readers below read the documented fields by name, `own(rec, key, rec.key)` for `pick(rec, key)`
+// and `nonEmpty(...)` for `pickString`: each read site then sees a few shapes and stays fast (see `own`).
+
+const workspaceEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
+  const ws =
+    nonEmpty(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId)) ??
+    pickString(asRecord(data.workspace), 'id');
+  if (change === 'alert_triggered') {
+    const alert = asRecord(own(data, 'alert', data.alert));
+    if (alert === undefined) return raw(message, at);
+    const alertType = nonEmpty(own(alert, 'type', alert.type) ?? own(alert, 'name', alert.name));
+    const id =
+      nonEmpty(own(alert, 'id', alert.id) ?? own(alert, 'alert_id', alert.alert_id)) ??
+      `${ws ?? 'workspace'}:${alertType ?? 'alert'}:${at}`;
+    const title =
+      nonEmpty(own(alert, 'title', alert.title) ?? own(alert, 'summary', alert.summary)) ??
+      alertType ??
+      nonEmpty(own(alert, 'description', alert.description)) ??
+      'Alert';
+    const severity = mapSeverity(own(alert, 'severity', alert.severity) ?? own(alert, 'level', alert.level));
+    return [{ kind: 'alert', id, severity, title, at, data }];
+  }
+  if (ws === undefined) return raw(message, at);
+  const status = nonEmpty(
+    own(data, 'new_status', data.new_status) ??
+      own(data, 'newStatus', data.newStatus) ??
+      own(data, 'status', data.status),
+  );
+  const previous = nonEmpty(
+    own(data, 'previous_status', data.previous_status) ??
+      own(data, 'previousStatus', data.previousStatus) ??
+      own(data, 'old_status', data.old_status),
+  );
+  const events: OpstreamEvent[] = [resourceEvent('workspace', ws, change, at, data, status, previous)];
+  if (change === 'resource_updated') {
+    const groups = own(data, 'resources', data.resources) ?? own(data, 'metrics', data.metrics);
+    const metrics = metricsEvent(`workspace:${ws}`, at, groups);
+    if (metrics !== undefined) events.push(metrics);
+  }
+  return events;
+};
+
+const provisioningEvent = (
+  d: HexabaseDecoder,
+  change: string,
+  data: UnknownRecord,
+  at: number,
+  message: unknown,
+): OpstreamEvent[] => {
+  const ws = nonEmpty(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId));
+  const operationId =
+    nonEmpty(own(data, 'task_id', data.task_id) ?? own(data, 'taskId', data.taskId)) ??
+    (ws === undefined ? undefined : `provisioning:${ws}`);
+  if (operationId === undefined) return raw(message, at);
+  const stage = nonEmpty(own(data, 'stage', data.stage) ?? own(data, 'step', data.step));
+  const text = nonEmpty(own(data, 'message', data.message));
+  const said = text === undefined ? undefined : redact(d.token, text);
+  switch (change) {
+    case 'started': {
+      const event = provisioningOperation(operationId, 'start', at, stage, said);
+      event.status = 'running';
+      return [event];
+    }
+    case 'progress': {
+      const event = provisioningOperation(operationId, 'progress', at, stage, said);
+      event.status = 'running';
+      const progress = readProgress(
+        own(data, 'progress', data.progress) ??
+          own(data, 'percent', data.percent) ??
+          own(data, 'percentage', data.percentage),
+      );
+      if (progress !== undefined) event.progress = progress;
+      return [event];
+    }
+    case 'completed': {
+      const event = provisioningOperation(operationId, 'complete', at, stage, said);
+      event.status = 'succeeded';
+      event.progress = 100;
+      event.result = data;
+      const url = nonEmpty(
+        own(data, 'api_endpoint', data.api_endpoint) ??
+          own(data, 'apiEndpoint', data.apiEndpoint) ??
+          own(data, 'url', data.url),
+      );
+      if (url !== undefined) event.url = url;
+      return [event];
+    }
+    case 'failed': {
+      const event = provisioningOperation(operationId, 'complete', at, stage, said);
+      event.status = 'failed';
+      event.result = data;
+      event.error = readError(d, data, 'PROVISIONING_FAILED', 'Provisioning failed');
+      if (event.message === undefined) event.message = event.error.message;
+      return [event];
+    }
+  }
+  return raw(message, at);
+};
+
+const projectEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
+  const project = asRecord(data.project);
+  const id =
+    nonEmpty(own(project, 'id', project?.id)) ??
+    nonEmpty(own(data, 'project_id', data.project_id) ?? own(data, 'projectId', data.projectId));
+  if (id === undefined) return raw(message, at);
+  const status =
+    nonEmpty(own(project, 'status', project?.status)) ??
+    nonEmpty(own(data, 'new_status', data.new_status) ?? own(data, 'status', data.status));
+  const previous = nonEmpty(own(data, 'previous_status', data.previous_status));
+  return [resourceEvent('project', id, change, at, data, status, previous)];
+};
+
+const organizationEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
+  const id =
+    nonEmpty(own(data, 'organization_id', data.organization_id) ?? own(data, 'organizationId', data.organizationId)) ??
+    pickString(asRecord(data.organization), 'id');
+  if (id === undefined) return raw(message, at);
+  // A plan change reads as a status change: "standard" -> "pro".
+  const billing = asRecord(data.billing);
+  const status =
+    nonEmpty(own(billing, 'new_plan', billing?.new_plan) ?? own(billing, 'plan', billing?.plan)) ??
+    nonEmpty(own(data, 'new_status', data.new_status) ?? own(data, 'status', data.status));
+  const previous =
+    nonEmpty(own(billing, 'previous_plan', billing?.previous_plan)) ??
+    nonEmpty(own(data, 'previous_status', data.previous_status));
+  return [resourceEvent('organization', id, change, at, data, status, previous)];
+};
+
+const monitoringEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
+  const ws = nonEmpty(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId));
+  if (ws === undefined) return raw(message, at);
+  if (change === 'health_changed') {
+    // Health belongs to a component of the workspace, not to the workspace's own status.
+    const component = nonEmpty(own(data, 'component', data.component));
+    const resource = component === undefined ? 'workspace' : 'component';
+    const id = component === undefined ? ws : `${ws}/${component}`;
+    const status = nonEmpty(
+      own(data, 'new_status', data.new_status) ??
+        own(data, 'newStatus', data.newStatus) ??
+        own(data, 'status', data.status),
+    );
+    const previous = nonEmpty(
+      own(data, 'previous_status', data.previous_status) ?? own(data, 'previousStatus', data.previousStatus),
+    );
+    return [resourceEvent(resource, id, 'health_changed', at, data, status, previous)];
+  }
+  const groups = own(data, 'metrics', data.metrics) ?? own(data, 'resources', data.resources);
+  const metrics = metricsEvent(`workspace:${ws}`, at, groups);
+  return metrics === undefined ? raw(message, at) : [metrics];
+};
+
+const logEvent = (d: HexabaseDecoder, msg: UnknownRecord, data: UnknownRecord, now: number): OpstreamEvent[] => {
+  // The per-line path: named reads throughout (see `own`).
+  const at = parseTime(timeField(data) ?? timeField(msg), now);
+  const streamId =
+    nonEmpty(own(data, 'stream_id', data.stream_id) ?? own(data, 'streamId', data.streamId)) ??
+    nonEmpty(own(msg, 'stream_id', msg.stream_id) ?? own(msg, 'id', msg.id));
+  if (streamId === undefined) return raw(msg, at);
+  const text = own(data, 'message', data.message) ?? own(data, 'line', data.line) ?? own(data, 'log', data.log);
+  const line = asString(text) ?? (text === undefined ? '' : (safeJson(text) ?? ''));
+  const level = nonEmpty(own(data, 'level', data.level) ?? own(data, 'severity', data.severity));
+  // Lines of one stream arrive back to back: reuse its name instead of building it per line.
+  if (streamId !== d.lastStreamId) {
+    d.lastStreamId = streamId;
+    d.lastStream = hexabaseLogStream(streamId);
+  }
+  const stream = d.lastStream;
+  return [level === undefined ? { kind: 'log', stream, line, at } : { kind: 'log', stream, line, at, level }];
+};
+
+const decodeFrame = (d: HexabaseDecoder, message: unknown, ctx: ProtocolContext): OpstreamEvent[] => {
+  const now = ctx.now();
+  const msg = asRecord(message);
+  if (msg === undefined) return raw(message, now);
+  const type = asString(msg.type);
+  // Lenient: fields may come flat on the envelope instead of under `data`.
+  const data = asRecord(msg.data) ?? msg;
+  if (type === 'log_entry') return logEvent(d, msg, data, now);
+  const at = parseTime(timeField(msg), now);
+  if (type === undefined) return raw(message, at);
+
+  switch (type) {
+    case 'auth_result':
+    case 'ping':
+    case 'pong':
+    case 'unsubscribe_result':
+      // Consumed by control().
+      return [];
+    case 'subscribe_result': {
+      if (isSuccess(msg)) return [];
+      const error = readError(d, msg, 'SUBSCRIPTION_FAILED', 'Hexabase subscribe_result refused');
+      return [{ kind: 'error', code: error.code, message: error.message, at }];
+    }
+    case 'error': {
+      const error = readError(d, msg, 'UNKNOWN_ERROR', 'Hexabase server error');
+      const event: ErrorEvent = { kind: 'error', code: error.code, message: error.message, at };
+      return [event];
+    }
+    case 'workspace_status': {
+      const ws = nonEmpty(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId));
+      if (ws === undefined) return raw(message, at);
+      const status = nonEmpty(own(data, 'status', data.status));
+      return [resourceEvent('workspace', ws, 'status', at, data, status, undefined)];
+    }
+  }
+
+  // The documented event types as sent: no split, no substrings.
+  switch (type) {
+    case 'workspace.status_changed':
+      return workspaceEvent('status_changed', data, at, message);
+    case 'workspace.resource_updated':
+      return workspaceEvent('resource_updated', data, at, message);
+    case 'workspace.alert_triggered':
+      return workspaceEvent('alert_triggered', data, at, message);
+    case 'provisioning.progress':
+      return provisioningEvent(d, 'progress', data, at, message);
+    case 'provisioning.started':
+      return provisioningEvent(d, 'started', data, at, message);
+    case 'provisioning.completed':
+      return provisioningEvent(d, 'completed', data, at, message);
+    case 'provisioning.failed':
+      return provisioningEvent(d, 'failed', data, at, message);
+    case 'monitoring.metrics_update':
+      return monitoringEvent('metrics_update', data, at, message);
+    case 'monitoring.health_changed':
+      return monitoringEvent('health_changed', data, at, message);
+  }
+
+  // Event types are `<family>.<change>`; tolerate ':' or '/' as the separator.
+  const sep = separatorAt(type);
+  if (sep > 0) {
+    const family = type.slice(0, sep);
+    const change = type.slice(sep + 1);
+    if (change !== '') {
+      switch (family) {
+        case 'workspace':
+          return workspaceEvent(change, data, at, message);
+        case 'provisioning':
+          return provisioningEvent(d, change, data, at, message);
+        case 'project':
+          return projectEvent(change, data, at, message);
+        case 'organization':
+          return organizationEvent(change, data, at, message);
+        case 'monitoring':
+          return monitoringEvent(change, data, at, message);
+      }
+    }
+  }
+  return raw(message, at);
+};
+
+const controlFrame = (d: HexabaseDecoder, message: unknown): ControlSignal | undefined => {
+  const msg = asRecord(message);
+  if (msg === undefined) return undefined;
+  const type = msg.type;
+  const id = asString(msg.id);
+  switch (type) {
+    case 'ping':
+      return { type: 'answer', frame: PONG_FRAME };
+    case 'pong':
+      return { type: 'pong' };
+    case 'auth_result':
+      return isSuccess(msg)
+        ? { type: 'auth', ok: true }
+        : { type: 'auth', ok: false, error: readError(d, msg, 'INVALID_TOKEN', 'Authentication failed') };
+    case 'error': {
+      const error = readError(d, msg, 'UNKNOWN_ERROR', 'Hexabase server error');
+      if (id !== undefined && id !== '') return { type: 'reply', id, ok: false, error };
+      return FATAL_CODES.has(error.code) ? { type: 'fatal', error } : undefined;
+    }
+  }
+  // The id test first: event frames carry none, and it spares hashing their type for the Set.
+  if (id === undefined || id === '' || typeof type !== 'string' || !REPLY_TYPES.has(type)) return undefined;
+  if (!isSuccess(msg)) {
+    const code = type === 'subscribe_result' ? 'SUBSCRIPTION_FAILED' : 'REQUEST_FAILED';
+    return { type: 'reply', id, ok: false, error: readError(d, msg, code, `Hexabase ${type} refused`) };
+  }
+  return { type: 'reply', id, ok: true, data: replyData(msg) };
+};
+
 /**
  * Adapter for the Hexabase KaaS WebSocket API: `auth` handshake, `{type, id, data}` envelopes,
  * subscriptions by server id, `get_workspace_status` request/reply, `stream_logs` log streams
@@ -301,20 +701,7 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
   }
   const authTimeoutMs = options.authTimeoutMs ?? 10_000;
 
-  // Server text is echoed into events and errors; make sure it can never carry the token.
-  const redact = (text: string): string => (text.includes(token) ? text.split(token).join(REDACTED) : text);
-
-  /** `{code, message}` from `{error: {code, message}}`, `{error: "text"}` or top-level `code`/`message`. */
-  const readError = (msg: UnknownRecord, fallbackCode: string, fallbackMessage: string): EventError => {
-    const nested = asRecord(msg.error);
-    const code = pickString(nested, 'code') ?? pickString(msg, 'code', 'error_code') ?? fallbackCode;
-    const message =
-      pickString(nested, 'message', 'description') ??
-      pickString(msg, 'error') ??
-      pickString(msg, 'message') ??
-      fallbackMessage;
-    return { code: redact(code), message: redact(message) };
-  };
+  const decoder: HexabaseDecoder = { token, lastStreamId: undefined, lastStream: '' };
 
   // ---- Encoding ----
 
@@ -415,262 +802,6 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
     max: HEXABASE_MAX_SUBSCRIPTIONS,
   };
 
-  // ---- Decoding ----
-
-  const raw = (message: unknown, at: number): OpstreamEvent[] => [{ kind: 'raw', at, data: message }];
-
-  const resourceEvent = (
-    resource: string,
-    id: string,
-    change: string,
-    at: number,
-    data: unknown,
-    status: string | undefined,
-    previous: string | undefined,
-  ): ResourceEvent => {
-    const event: ResourceEvent = { kind: 'resource', resource, id, change, at, data };
-    if (status !== undefined) event.status = status;
-    if (previous !== undefined) event.previous = previous;
-    return event;
-  };
-
-  const metricsEvent = (source: string, at: number, groups: unknown): MetricsEvent | undefined => {
-    const rec = asRecord(groups);
-    if (rec === undefined) return undefined;
-    const values = readValues(rec);
-    return Object.keys(values).length === 0 ? undefined : { kind: 'metrics', source, at, values };
-  };
-
-  const workspaceEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
-    const ws = pickString(data, 'workspace_id', 'workspaceId') ?? pickString(asRecord(data.workspace), 'id');
-    if (change === 'alert_triggered') {
-      const alert = asRecord(pick(data, 'alert'));
-      if (alert === undefined) return raw(message, at);
-      const alertType = pickString(alert, 'type', 'name');
-      const id = pickString(alert, 'id', 'alert_id') ?? `${ws ?? 'workspace'}:${alertType ?? 'alert'}:${at}`;
-      const title = pickString(alert, 'title', 'summary') ?? alertType ?? pickString(alert, 'description') ?? 'Alert';
-      return [{ kind: 'alert', id, severity: mapSeverity(pick(alert, 'severity', 'level')), title, at, data }];
-    }
-    if (ws === undefined) return raw(message, at);
-    const status = pickString(data, 'new_status', 'newStatus', 'status');
-    const previous = pickString(data, 'previous_status', 'previousStatus', 'old_status');
-    const events: OpstreamEvent[] = [resourceEvent('workspace', ws, change, at, data, status, previous)];
-    if (change === 'resource_updated') {
-      const metrics = metricsEvent(`workspace:${ws}`, at, pick(data, 'resources', 'metrics'));
-      if (metrics !== undefined) events.push(metrics);
-    }
-    return events;
-  };
-
-  const provisioningEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
-    const ws = pickString(data, 'workspace_id', 'workspaceId');
-    const operationId = pickString(data, 'task_id', 'taskId') ?? (ws === undefined ? undefined : `provisioning:${ws}`);
-    if (operationId === undefined) return raw(message, at);
-    const stage = pickString(data, 'stage', 'step');
-    const text = pickString(data, 'message');
-    const said = text === undefined ? undefined : redact(text);
-    switch (change) {
-      case 'started': {
-        const event = provisioningOperation(operationId, 'start', at, stage, said);
-        event.status = 'running';
-        return [event];
-      }
-      case 'progress': {
-        const event = provisioningOperation(operationId, 'progress', at, stage, said);
-        event.status = 'running';
-        const progress = readProgress(pick(data, 'progress', 'percent', 'percentage'));
-        if (progress !== undefined) event.progress = progress;
-        return [event];
-      }
-      case 'completed': {
-        const event = provisioningOperation(operationId, 'complete', at, stage, said);
-        event.status = 'succeeded';
-        event.progress = 100;
-        event.result = data;
-        const url = pickString(data, 'api_endpoint', 'apiEndpoint', 'url');
-        if (url !== undefined) event.url = url;
-        return [event];
-      }
-      case 'failed': {
-        const event = provisioningOperation(operationId, 'complete', at, stage, said);
-        event.status = 'failed';
-        event.result = data;
-        event.error = readError(data, 'PROVISIONING_FAILED', 'Provisioning failed');
-        if (event.message === undefined) event.message = event.error.message;
-        return [event];
-      }
-    }
-    return raw(message, at);
-  };
-
-  const projectEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
-    const project = asRecord(data.project);
-    const id = pickString(project, 'id') ?? pickString(data, 'project_id', 'projectId');
-    if (id === undefined) return raw(message, at);
-    const status = pickString(project, 'status') ?? pickString(data, 'new_status', 'status');
-    return [resourceEvent('project', id, change, at, data, status, pickString(data, 'previous_status'))];
-  };
-
-  const organizationEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
-    const id = pickString(data, 'organization_id', 'organizationId') ?? pickString(asRecord(data.organization), 'id');
-    if (id === undefined) return raw(message, at);
-    // A plan change reads as a status change: "standard" -> "pro".
-    const billing = asRecord(data.billing);
-    const status = pickString(billing, 'new_plan', 'plan') ?? pickString(data, 'new_status', 'status');
-    const previous = pickString(billing, 'previous_plan') ?? pickString(data, 'previous_status');
-    return [resourceEvent('organization', id, change, at, data, status, previous)];
-  };
-
-  const monitoringEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
-    const ws = pickString(data, 'workspace_id', 'workspaceId');
-    if (ws === undefined) return raw(message, at);
-    if (change === 'health_changed') {
-      // Health belongs to a component of the workspace, not to the workspace's own status.
-      const component = pickString(data, 'component');
-      const resource = component === undefined ? 'workspace' : 'component';
-      const id = component === undefined ? ws : `${ws}/${component}`;
-      const status = pickString(data, 'new_status', 'newStatus', 'status');
-      const previous = pickString(data, 'previous_status', 'previousStatus');
-      return [resourceEvent(resource, id, 'health_changed', at, data, status, previous)];
-    }
-    const metrics = metricsEvent(`workspace:${ws}`, at, pick(data, 'metrics', 'resources'));
-    return metrics === undefined ? raw(message, at) : [metrics];
-  };
-
-  // The last stream id seen and its log stream name (see logEvent).
-  let lastStreamId: string | undefined;
-  let lastStream = '';
-
-  const logEvent = (msg: UnknownRecord, data: UnknownRecord, now: number): OpstreamEvent[] => {
-    // The per-line path: named reads throughout (see `own`).
-    const at = parseTime(timeField(data) ?? timeField(msg), now);
-    const streamId =
-      nonEmpty(own(data, 'stream_id', data.stream_id) ?? own(data, 'streamId', data.streamId)) ??
-      nonEmpty(own(msg, 'stream_id', msg.stream_id) ?? own(msg, 'id', msg.id));
-    if (streamId === undefined) return raw(msg, at);
-    const text = own(data, 'message', data.message) ?? own(data, 'line', data.line) ?? own(data, 'log', data.log);
-    const line = asString(text) ?? (text === undefined ? '' : (safeJson(text) ?? ''));
-    const level = nonEmpty(own(data, 'level', data.level) ?? own(data, 'severity', data.severity));
-    // Lines of one stream arrive back to back: reuse its name instead of building it per line.
-    if (streamId !== lastStreamId) {
-      lastStreamId = streamId;
-      lastStream = hexabaseLogStream(streamId);
-    }
-    const stream = lastStream;
-    return [level === undefined ? { kind: 'log', stream, line, at } : { kind: 'log', stream, line, at, level }];
-  };
-
-  const decode = (message: unknown, ctx: ProtocolContext): OpstreamEvent[] => {
-    const now = ctx.now();
-    const msg = asRecord(message);
-    if (msg === undefined) return raw(message, now);
-    const type = asString(msg.type);
-    // Lenient: fields may come flat on the envelope instead of under `data`.
-    const data = asRecord(msg.data) ?? msg;
-    if (type === 'log_entry') return logEvent(msg, data, now);
-    const at = parseTime(timeField(msg), now);
-    if (type === undefined) return raw(message, at);
-
-    switch (type) {
-      case 'auth_result':
-      case 'ping':
-      case 'pong':
-      case 'unsubscribe_result':
-        // Consumed by control().
-        return [];
-      case 'subscribe_result': {
-        if (isSuccess(msg)) return [];
-        const error = readError(msg, 'SUBSCRIPTION_FAILED', 'Hexabase subscribe_result refused');
-        return [{ kind: 'error', code: error.code, message: error.message, at }];
-      }
-      case 'error': {
-        const error = readError(msg, 'UNKNOWN_ERROR', 'Hexabase server error');
-        const event: ErrorEvent = { kind: 'error', code: error.code, message: error.message, at };
-        return [event];
-      }
-      case 'workspace_status': {
-        const ws = pickString(data, 'workspace_id', 'workspaceId');
-        if (ws === undefined) return raw(message, at);
-        return [resourceEvent('workspace', ws, 'status', at, data, pickString(data, 'status'), undefined)];
-      }
-    }
-
-    // The documented event types as sent: no split, no substrings.
-    switch (type) {
-      case 'workspace.status_changed':
-        return workspaceEvent('status_changed', data, at, message);
-      case 'workspace.resource_updated':
-        return workspaceEvent('resource_updated', data, at, message);
-      case 'workspace.alert_triggered':
-        return workspaceEvent('alert_triggered', data, at, message);
-      case 'provisioning.progress':
-        return provisioningEvent('progress', data, at, message);
-      case 'provisioning.started':
-        return provisioningEvent('started', data, at, message);
-      case 'provisioning.completed':
-        return provisioningEvent('completed', data, at, message);
-      case 'provisioning.failed':
-        return provisioningEvent('failed', data, at, message);
-      case 'monitoring.metrics_update':
-        return monitoringEvent('metrics_update', data, at, message);
-      case 'monitoring.health_changed':
-        return monitoringEvent('health_changed', data, at, message);
-    }
-
-    // Event types are `<family>.<change>`; tolerate ':' or '/' as the separator.
-    const sep = separatorAt(type);
-    if (sep > 0) {
-      const family = type.slice(0, sep);
-      const change = type.slice(sep + 1);
-      if (change !== '') {
-        switch (family) {
-          case 'workspace':
-            return workspaceEvent(change, data, at, message);
-          case 'provisioning':
-            return provisioningEvent(change, data, at, message);
-          case 'project':
-            return projectEvent(change, data, at, message);
-          case 'organization':
-            return organizationEvent(change, data, at, message);
-          case 'monitoring':
-            return monitoringEvent(change, data, at, message);
-        }
-      }
-    }
-    return raw(message, at);
-  };
-
-  // ---- Control ----
-
-  const control = (message: unknown): ControlSignal | undefined => {
-    const msg = asRecord(message);
-    if (msg === undefined) return undefined;
-    const type = msg.type;
-    const id = asString(msg.id);
-    switch (type) {
-      case 'ping':
-        return { type: 'answer', frame: PONG_FRAME };
-      case 'pong':
-        return { type: 'pong' };
-      case 'auth_result':
-        return isSuccess(msg)
-          ? { type: 'auth', ok: true }
-          : { type: 'auth', ok: false, error: readError(msg, 'INVALID_TOKEN', 'Authentication failed') };
-      case 'error': {
-        const error = readError(msg, 'UNKNOWN_ERROR', 'Hexabase server error');
-        if (id !== undefined && id !== '') return { type: 'reply', id, ok: false, error };
-        return FATAL_CODES.has(error.code) ? { type: 'fatal', error } : undefined;
-      }
-    }
-    // The id test first: event frames carry none, and it spares hashing their type for the Set.
-    if (id === undefined || id === '' || typeof type !== 'string' || !REPLY_TYPES.has(type)) return undefined;
-    if (!isSuccess(msg)) {
-      const code = type === 'subscribe_result' ? 'SUBSCRIPTION_FAILED' : 'REQUEST_FAILED';
-      return { type: 'reply', id, ok: false, error: readError(msg, code, `Hexabase ${type} refused`) };
-    }
-    return { type: 'reply', id, ok: true, data: replyData(msg) };
-  };
-
   return {
     name: 'hexabase',
     key: `hexabase#${fingerprint(token)}`,
@@ -682,7 +813,7 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
     handshake: () => ({ frames: [JSON.stringify({ type: 'auth', token })], awaitAuth: true, timeoutMs: authTimeoutMs }),
     decode: (message, ctx) => {
       try {
-        return decode(message, ctx);
+        return decodeFrame(decoder, message, ctx);
       } catch {
         // Belt and braces (e.g. hostile getters): a frame never breaks the stream.
         return [{ kind: 'raw', at: ctx.now(), data: message }];
@@ -699,7 +830,7 @@ export function hexabase(options: HexabaseOptions): ProtocolAdapter<HexabaseComm
     },
     control: (message) => {
       try {
-        return control(message);
+        return controlFrame(decoder, message);
       } catch {
         return undefined;
       }

@@ -7,7 +7,7 @@ import type {
   OpstreamEvent,
   ResourceEvent,
 } from '../core/events';
-import { asNumber, asRecord, asString, flattenNumbers, parseTime } from './fields';
+import { asNumber, asRecord, asString, flattenInto, inheritsNothing, parseTime } from './fields';
 import type { UnknownRecord } from './fields';
 import type { ControlSignal, ProtocolAdapter, ProtocolContext } from './types';
 
@@ -146,6 +146,176 @@ const lineOf = (msg: UnknownRecord, data: UnknownRecord | undefined): string | u
   return asString(line) ?? asString(data?.message);
 };
 
+// ---- Decoding ----
+// Module functions rather than closures per adapter: every adapter shares one compiled decoder, which stays
+// optimized when an adapter is dropped (a closure's optimized code goes with the last adapter holding it).
+
+/** One connection's decoding state. */
+interface MistDecoder {
+  /** Log stream of the container logs. */
+  stream: string;
+  /** The app or deployment id. */
+  operationId: string;
+  /** Last container state (for `previous`). */
+  lastState: string | undefined;
+  /** Last deployment stage seen: a new one is a `step`. */
+  lastStage: string | undefined;
+  /** The deployment completed: a repeated final status is progress, not a second completion. */
+  completed: boolean;
+}
+
+const raw = (message: unknown, ctx: ProtocolContext): OpstreamEvent[] => [
+  { kind: 'raw', at: ctx.now(), data: message },
+];
+
+const rawAt = (message: UnknownRecord, at: number): OpstreamEvent[] => [{ kind: 'raw', at, data: message }];
+
+const decodeContainer = (d: MistDecoder, msg: UnknownRecord, type: string, ctx: ProtocolContext): OpstreamEvent[] => {
+  const data = asRecord(msg.data);
+  const at = timeOf(msg, data, ctx);
+  switch (type) {
+    case 'log': {
+      const line = lineOf(msg, data);
+      if (line === undefined) return rawAt(msg, at);
+      const source = data?.stream ?? data?.source;
+      const level = asString(data?.level);
+      const event: LogEvent = { kind: 'log', stream: d.stream, line, at };
+      if (source === 'stdout' || source === 'stderr') event.source = source;
+      if (level !== undefined) event.level = level;
+      return [event];
+    }
+    case 'status': {
+      if (data === undefined) return rawAt(msg, at);
+      const state = asString(data.state);
+      const event: ResourceEvent = {
+        kind: 'resource',
+        resource: 'container',
+        id: asString(data.container) ?? asString(data.name) ?? `app:${d.operationId}`,
+        change: 'status',
+        at,
+        data,
+      };
+      if (state !== undefined) event.status = state;
+      if (d.lastState !== undefined) event.previous = d.lastState;
+      if (state !== undefined) d.lastState = state;
+      return [event];
+    }
+    case 'error': {
+      const message = errorText(msg, data);
+      return [{ kind: 'error', code: errorCode(message, data, 'server_error'), message, at }];
+    }
+    case 'end':
+      return []; // control() ends the connection
+    default:
+      return rawAt(msg, at);
+  }
+};
+
+const operation = (d: MistDecoder, phase: OperationEvent['phase'], at: number): OperationEvent => ({
+  kind: 'operation',
+  operationId: d.operationId,
+  operationType: 'deployment',
+  phase,
+  at,
+});
+
+const decodeDeployment = (d: MistDecoder, msg: UnknownRecord, type: string, ctx: ProtocolContext): OpstreamEvent[] => {
+  const data = asRecord(msg.data);
+  const at = timeOf(msg, data, ctx);
+  switch (type) {
+    case 'status':
+    case 'progress': {
+      if (data === undefined) return rawAt(msg, at);
+      const rawStatus = asString(data.status);
+      const stage = asString(data.stage);
+      const progressValue = asNumber(data.progress);
+      const message = asString(data.message);
+      const errorMessage = asString(data.error_message ?? data.errorMessage ?? data.error);
+      if (
+        (rawStatus === undefined || rawStatus === '') &&
+        (stage === undefined || stage === '') &&
+        progressValue === undefined &&
+        message === undefined
+      ) {
+        return rawAt(msg, at);
+      }
+      const status = rawStatus === undefined || rawStatus === '' ? undefined : mistDeploymentStatus(rawStatus);
+      let phase: OperationEvent['phase'] = 'progress';
+      // The server repeats the final status (and re-sends it after a reconnect): complete once.
+      if (isTerminal(status) && !d.completed) {
+        phase = 'complete';
+        d.completed = true;
+      } else if (stage !== undefined && stage !== '' && stage !== d.lastStage) {
+        phase = 'step';
+      }
+      const event = operation(d, phase, at);
+      if (stage !== undefined && stage !== '') {
+        d.lastStage = stage;
+        const step: NonNullable<OperationEvent['step']> = { id: stage };
+        if (message !== undefined && message !== '') step.description = message;
+        if (status !== undefined) step.status = status;
+        event.step = step;
+      }
+      if (status !== undefined) event.status = status;
+      if (progressValue !== undefined) event.progress = Math.min(100, Math.max(0, progressValue));
+      if (message !== undefined && message !== '') event.message = message;
+      if (errorMessage !== undefined && errorMessage !== '') {
+        const code = status === 'failed' ? 'deployment_failed' : 'deployment_error';
+        const error: EventError = { code, message: errorMessage };
+        event.error = error;
+      }
+      return [event];
+    }
+    case 'log': {
+      const line = lineOf(msg, data);
+      if (line === undefined) return rawAt(msg, at);
+      const event = operation(d, 'log', at);
+      event.message = line;
+      return [event];
+    }
+    case 'error': {
+      const message = errorText(msg, data);
+      const event = operation(d, 'error', at);
+      event.error = { code: errorCode(message, data, 'deployment_error'), message };
+      event.message = message;
+      return [event];
+    }
+    case 'end':
+      return [];
+    default:
+      return rawAt(msg, at);
+  }
+};
+
+const decodeMetrics = (msg: UnknownRecord, type: string | undefined | null, ctx: ProtocolContext): OpstreamEvent[] => {
+  let sample: UnknownRecord | undefined = msg;
+  if (type !== undefined) {
+    // Tolerate an enveloped sample or an error frame; anything else typed is not a sample.
+    const data = asRecord(msg.data);
+    if (type === 'metrics' || type === 'stats') sample = data;
+    else if (type === 'error') {
+      const message = errorText(msg, data);
+      return [{ kind: 'error', code: errorCode(message, data, 'server_error'), message, at: timeOf(msg, data, ctx) }];
+    } else if (type === 'end') return [];
+    else sample = undefined;
+  }
+  const at = parseTime(sample?.timestamp ?? msg.timestamp, ctx.now());
+  if (sample === undefined) return rawAt(msg, at);
+  const values: Record<string, number> = {};
+  // Top-level keys one by one, so `timestamp` is skipped without copying the sample. for-in reads each value
+  // straight from the sample (no key and value arrays); inherited keys are skipped unless there can be none.
+  const plain = inheritsNothing(sample);
+  let count = 0;
+  for (const key in sample) {
+    if (key !== 'timestamp' && (plain || Object.hasOwn(sample, key))) {
+      count = flattenInto(sample[key], key, values, 1, count);
+    }
+  }
+  // A count of 0 can still leave a value (under `__proto__` when Node runs with --disable-proto=delete).
+  if (count === 0 && Object.keys(values).length === 0) return rawAt(msg, at);
+  return [{ kind: 'metrics', source: 'system', at, values }];
+};
+
 /**
  * Mist adapter (push-only). One connection per endpoint: container logs for `appId`, one deployment's
  * stages, progress and build log, or 1 Hz system metrics (bare objects without `type`).
@@ -169,162 +339,12 @@ export function mist(options: MistOptions): ProtocolAdapter<MistCommand> {
   const path = normalizePath(options.paths?.[endpoint] ?? MIST_PATHS[endpoint]);
   const idParam =
     endpoint === 'metrics' ? undefined : (options.idParams?.[endpoint] ?? MIST_ID_PARAMS[endpoint]);
-  const stream = id === undefined ? '' : mistContainerLogStream(id);
-  const operationId = id ?? '';
-
-  // Per-connection state: last container state (for `previous`), deployment stage, completion seen.
-  let lastState: string | undefined;
-  let lastStage: string | undefined;
-  let completed = false;
-
-  const raw = (message: unknown, ctx: ProtocolContext): OpstreamEvent[] => [
-    { kind: 'raw', at: ctx.now(), data: message },
-  ];
-
-  const rawAt = (message: UnknownRecord, at: number): OpstreamEvent[] => [{ kind: 'raw', at, data: message }];
-
-  const decodeContainer = (msg: UnknownRecord, type: string, ctx: ProtocolContext): OpstreamEvent[] => {
-    const data = asRecord(msg.data);
-    const at = timeOf(msg, data, ctx);
-    switch (type) {
-      case 'log': {
-        const line = lineOf(msg, data);
-        if (line === undefined) return rawAt(msg, at);
-        const source = data?.stream ?? data?.source;
-        const level = asString(data?.level);
-        const event: LogEvent = { kind: 'log', stream, line, at };
-        if (source === 'stdout' || source === 'stderr') event.source = source;
-        if (level !== undefined) event.level = level;
-        return [event];
-      }
-      case 'status': {
-        if (data === undefined) return rawAt(msg, at);
-        const state = asString(data.state);
-        const event: ResourceEvent = {
-          kind: 'resource',
-          resource: 'container',
-          id: asString(data.container) ?? asString(data.name) ?? `app:${operationId}`,
-          change: 'status',
-          at,
-          data,
-        };
-        if (state !== undefined) event.status = state;
-        if (lastState !== undefined) event.previous = lastState;
-        if (state !== undefined) lastState = state;
-        return [event];
-      }
-      case 'error': {
-        const message = errorText(msg, data);
-        return [{ kind: 'error', code: errorCode(message, data, 'server_error'), message, at }];
-      }
-      case 'end':
-        return []; // control() ends the connection
-      default:
-        return rawAt(msg, at);
-    }
-  };
-
-  const operation = (phase: OperationEvent['phase'], at: number): OperationEvent => ({
-    kind: 'operation',
-    operationId,
-    operationType: 'deployment',
-    phase,
-    at,
-  });
-
-  const decodeDeployment = (msg: UnknownRecord, type: string, ctx: ProtocolContext): OpstreamEvent[] => {
-    const data = asRecord(msg.data);
-    const at = timeOf(msg, data, ctx);
-    switch (type) {
-      case 'status':
-      case 'progress': {
-        if (data === undefined) return rawAt(msg, at);
-        const rawStatus = asString(data.status);
-        const stage = asString(data.stage);
-        const progressValue = asNumber(data.progress);
-        const message = asString(data.message);
-        const errorMessage = asString(data.error_message ?? data.errorMessage ?? data.error);
-        if (
-          (rawStatus === undefined || rawStatus === '') &&
-          (stage === undefined || stage === '') &&
-          progressValue === undefined &&
-          message === undefined
-        ) {
-          return rawAt(msg, at);
-        }
-        const status = rawStatus === undefined || rawStatus === '' ? undefined : mistDeploymentStatus(rawStatus);
-        let phase: OperationEvent['phase'] = 'progress';
-        // The server repeats the final status (and re-sends it after a reconnect): complete once.
-        if (isTerminal(status) && !completed) {
-          phase = 'complete';
-          completed = true;
-        } else if (stage !== undefined && stage !== '' && stage !== lastStage) {
-          phase = 'step';
-        }
-        const event = operation(phase, at);
-        if (stage !== undefined && stage !== '') {
-          lastStage = stage;
-          const step: NonNullable<OperationEvent['step']> = { id: stage };
-          if (message !== undefined && message !== '') step.description = message;
-          if (status !== undefined) step.status = status;
-          event.step = step;
-        }
-        if (status !== undefined) event.status = status;
-        if (progressValue !== undefined) event.progress = Math.min(100, Math.max(0, progressValue));
-        if (message !== undefined && message !== '') event.message = message;
-        if (errorMessage !== undefined && errorMessage !== '') {
-          const code = status === 'failed' ? 'deployment_failed' : 'deployment_error';
-          const error: EventError = { code, message: errorMessage };
-          event.error = error;
-        }
-        return [event];
-      }
-      case 'log': {
-        const line = lineOf(msg, data);
-        if (line === undefined) return rawAt(msg, at);
-        const event = operation('log', at);
-        event.message = line;
-        return [event];
-      }
-      case 'error': {
-        const message = errorText(msg, data);
-        const event = operation('error', at);
-        event.error = { code: errorCode(message, data, 'deployment_error'), message };
-        event.message = message;
-        return [event];
-      }
-      case 'end':
-        return [];
-      default:
-        return rawAt(msg, at);
-    }
-  };
-
-  const decodeMetrics = (msg: UnknownRecord, type: string | undefined | null, ctx: ProtocolContext): OpstreamEvent[] => {
-    let sample: UnknownRecord | undefined = msg;
-    if (type !== undefined) {
-      // Tolerate an enveloped sample or an error frame; anything else typed is not a sample.
-      const data = asRecord(msg.data);
-      if (type === 'metrics' || type === 'stats') sample = data;
-      else if (type === 'error') {
-        const message = errorText(msg, data);
-        return [{ kind: 'error', code: errorCode(message, data, 'server_error'), message, at: timeOf(msg, data, ctx) }];
-      } else if (type === 'end') return [];
-      else sample = undefined;
-    }
-    const at = parseTime(sample?.timestamp ?? msg.timestamp, ctx.now());
-    if (sample === undefined) return rawAt(msg, at);
-    const values: Record<string, number> = {};
-    // Top-level keys one by one, so `timestamp` is skipped without copying the sample (values read in
-    // one native pass, in the same order as the keys).
-    const keys = Object.keys(sample);
-    const fields: unknown[] = Object.values(sample);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      if (key !== 'timestamp') flattenNumbers(fields[i], key, values, 1);
-    }
-    if (Object.keys(values).length === 0) return rawAt(msg, at);
-    return [{ kind: 'metrics', source: 'system', at, values }];
+  const decoder: MistDecoder = {
+    stream: id === undefined ? '' : mistContainerLogStream(id),
+    operationId: id ?? '',
+    lastState: undefined,
+    lastStage: undefined,
+    completed: false,
   };
 
   const adapter: ProtocolAdapter<MistCommand> = {
@@ -358,7 +378,9 @@ export function mist(options: MistOptions): ProtocolAdapter<MistCommand> {
         const type = readType(msg);
         if (endpoint === 'metrics') return decodeMetrics(msg, type, ctx);
         if (type === undefined || type === null) return raw(message, ctx);
-        return endpoint === 'container-logs' ? decodeContainer(msg, type, ctx) : decodeDeployment(msg, type, ctx);
+        return endpoint === 'container-logs'
+          ? decodeContainer(decoder, msg, type, ctx)
+          : decodeDeployment(decoder, msg, type, ctx);
       } catch {
         // Hostile frames (throwing getters, proxies) must not break the stream.
         return raw(message, ctx);

@@ -126,6 +126,79 @@ const pairName = (part: string): string => {
 
 const STATUS_RE = /\b(401|403)\b/;
 
+// ---- Decoding ----
+// Module functions rather than closures per adapter: every adapter shares one compiled decoder, which stays
+// optimized when an adapter is dropped (a closure's optimized code goes with the last adapter holding it).
+
+/** What decoding needs from one adapter: its secrets and the error fallbacks, redacted once. */
+interface NexusDecoder {
+  secrets: readonly string[];
+  defaultCode: string;
+  defaultMessage: string;
+}
+
+/** Server text is echoed into events; make sure it can never carry a secret. */
+const redact = (secrets: readonly string[], text: string): string => {
+  let out = text;
+  // includes() first: nearly every text is clean, and split/join would copy it anyway.
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+};
+
+const errorEvent = (d: NexusDecoder, msg: UnknownRecord, at: number): ErrorEvent => {
+  const nested = asRecord(msg.error);
+  const code = asString(msg.code) ?? asString(nested?.code);
+  const text = asString(msg.message) ?? asString(nested?.message) ?? asString(msg.error);
+  return {
+    kind: 'error',
+    code: code === undefined ? d.defaultCode : redact(d.secrets, code),
+    message: text === undefined ? d.defaultMessage : redact(d.secrets, text),
+    at,
+  };
+};
+
+// `type` is read first and each case reads its own fields: a field read then only ever sees frames of one type
+// (one or two shapes), which keeps V8's inline caches monomorphic instead of megamorphic across all frames.
+const decodeFrame = (d: NexusDecoder, message: unknown, ctx: ProtocolContext): OpstreamEvent[] => {
+  const now = ctx.now();
+  const msg = asRecord(message);
+  if (msg === undefined) return [{ kind: 'raw', at: now, data: message }];
+  const type = msg.type;
+  switch (type) {
+    case 'message':
+    case 'broadcast': {
+      const at = parseTime(msg.timestamp ?? msg.time ?? msg.ts, now);
+      const channel = asString(msg.channel);
+      if (channel === undefined) return [{ kind: 'raw', at, data: message }];
+      // The server renames `payload` to `data`; accept either.
+      const data = Object.hasOwn(msg, 'data') ? msg.data : Object.hasOwn(msg, 'payload') ? msg.payload : null;
+      const from = asString(msg.from);
+      return [from === undefined ? { kind: 'message', channel, at, data } : { kind: 'message', channel, at, data, from }];
+    }
+    case 'subscribed':
+    case 'unsubscribed': {
+      const at = parseTime(msg.timestamp ?? msg.time ?? msg.ts, now);
+      const channel = asString(msg.channel);
+      if (channel === undefined) return [{ kind: 'raw', at, data: message }];
+      return [{ kind: 'resource', resource: 'channel', id: channel, change: type, at, data: msg }];
+    }
+    case 'connected': {
+      const at = parseTime(msg.timestamp ?? msg.time ?? msg.ts, now);
+      const id = asString(msg.userId) ?? asString(msg.user_id) ?? 'session';
+      return [{ kind: 'resource', resource: 'session', id, change: 'connected', at, data: msg }];
+    }
+    case 'pong':
+      // Consumed by control(); carries nothing else.
+      return [];
+    case 'error':
+      return [errorEvent(d, msg, parseTime(msg.timestamp ?? msg.time ?? msg.ts, now))];
+  }
+  return [{ kind: 'raw', at: parseTime(msg.timestamp ?? msg.time ?? msg.ts, now), data: message }];
+};
+
+const controlFrame = (message: unknown): ControlSignal | undefined =>
+  isRecord(message) && message.type === 'pong' ? { type: 'pong' } : undefined;
+
 /** Adapter for the Nexus API: JWT in `?token=`, channel subscribe/unsubscribe/publish, JSON ping/pong. */
 export function nexus(options: NexusOptions): ProtocolAdapter<NexusCommand> {
   const token = (options as Partial<NexusOptions> | undefined)?.token;
@@ -135,72 +208,12 @@ export function nexus(options: NexusOptions): ProtocolAdapter<NexusCommand> {
   const tokenParam = options.tokenParam ?? 'token';
   const encodedToken = encodeURIComponent(token);
   const secrets = encodedToken === token ? [token] : [token, encodedToken];
-
-  // Server text is echoed into events; make sure it can never carry the token.
-  const redact = (text: string): string => {
-    let out = text;
-    // includes() first: nearly every text is clean, and split/join would copy it anyway.
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
-  };
-
   // The fallbacks are constants: redacted once here rather than on every error frame.
-  const defaultCode = redact('protocol_error');
-  const defaultMessage = redact('Nexus server error');
-
-  const errorEvent = (msg: UnknownRecord, at: number): ErrorEvent => {
-    const nested = asRecord(msg.error);
-    const code = asString(msg.code) ?? asString(nested?.code);
-    const text = asString(msg.message) ?? asString(nested?.message) ?? asString(msg.error);
-    return {
-      kind: 'error',
-      code: code === undefined ? defaultCode : redact(code),
-      message: text === undefined ? defaultMessage : redact(text),
-      at,
-    };
+  const decoder: NexusDecoder = {
+    secrets,
+    defaultCode: redact(secrets, 'protocol_error'),
+    defaultMessage: redact(secrets, 'Nexus server error'),
   };
-
-  // `type` is read first and each case reads its own fields: a field read then only ever sees frames of one type
-  // (one or two shapes), which keeps V8's inline caches monomorphic instead of megamorphic across all frames.
-  const decode = (message: unknown, ctx: ProtocolContext): OpstreamEvent[] => {
-    const now = ctx.now();
-    const msg = asRecord(message);
-    if (msg === undefined) return [{ kind: 'raw', at: now, data: message }];
-    const type = msg.type;
-    switch (type) {
-      case 'message':
-      case 'broadcast': {
-        const at = parseTime(msg.timestamp ?? msg.time ?? msg.ts, now);
-        const channel = asString(msg.channel);
-        if (channel === undefined) return [{ kind: 'raw', at, data: message }];
-        // The server renames `payload` to `data`; accept either.
-        const data = Object.hasOwn(msg, 'data') ? msg.data : Object.hasOwn(msg, 'payload') ? msg.payload : null;
-        const from = asString(msg.from);
-        return [from === undefined ? { kind: 'message', channel, at, data } : { kind: 'message', channel, at, data, from }];
-      }
-      case 'subscribed':
-      case 'unsubscribed': {
-        const at = parseTime(msg.timestamp ?? msg.time ?? msg.ts, now);
-        const channel = asString(msg.channel);
-        if (channel === undefined) return [{ kind: 'raw', at, data: message }];
-        return [{ kind: 'resource', resource: 'channel', id: channel, change: type, at, data: msg }];
-      }
-      case 'connected': {
-        const at = parseTime(msg.timestamp ?? msg.time ?? msg.ts, now);
-        const id = asString(msg.userId) ?? asString(msg.user_id) ?? 'session';
-        return [{ kind: 'resource', resource: 'session', id, change: 'connected', at, data: msg }];
-      }
-      case 'pong':
-        // Consumed by control(); carries nothing else.
-        return [];
-      case 'error':
-        return [errorEvent(msg, parseTime(msg.timestamp ?? msg.time ?? msg.ts, now))];
-    }
-    return [{ kind: 'raw', at: parseTime(msg.timestamp ?? msg.time ?? msg.ts, now), data: message }];
-  };
-
-  const control = (message: unknown): ControlSignal | undefined =>
-    isRecord(message) && message.type === 'pong' ? { type: 'pong' } : undefined;
 
   const fatal = (close: CloseInfo): OpstreamError | undefined => {
     if (!close.opened && typeof close.error === 'string') {
@@ -213,7 +226,7 @@ export function nexus(options: NexusOptions): ProtocolAdapter<NexusCommand> {
         );
       }
     }
-    const reason = close.reason === '' ? '' : `: ${redact(close.reason).slice(0, 123)}`;
+    const reason = close.reason === '' ? '' : `: ${redact(secrets, close.reason).slice(0, 123)}`;
     if (close.code === 4001 || close.code === 4003) {
       return new OpstreamError('auth_failed', `Nexus closed the connection (${close.code})${reason}`, {
         detail: { code: close.code },
@@ -247,7 +260,7 @@ export function nexus(options: NexusOptions): ProtocolAdapter<NexusCommand> {
     url: (url) => withToken(url, tokenParam, token),
     decode: (message, ctx) => {
       try {
-        return decode(message, ctx);
+        return decodeFrame(decoder, message, ctx);
       } catch {
         // Belt and braces (e.g. hostile getters): a frame never breaks the stream.
         return [{ kind: 'raw', at: ctx.now(), data: message }];
@@ -256,7 +269,7 @@ export function nexus(options: NexusOptions): ProtocolAdapter<NexusCommand> {
     encode: (command) => encodeCommand(command),
     control: (message) => {
       try {
-        return control(message);
+        return controlFrame(message);
       } catch {
         return undefined;
       }

@@ -10,6 +10,7 @@ import { flattenNumbers, parseIsoFast, parseQuantity, parseTime } from '../../sr
 import { hexabase } from '../../src/protocols/hexabase';
 import { mist } from '../../src/protocols/mist';
 import { nexus } from '../../src/protocols/nexus';
+import type { MetricsEvent } from '../../src/core/events';
 import type { ProtocolContext } from '../../src/protocols/types';
 
 const NOW = 1_700_000_000_000;
@@ -271,5 +272,171 @@ describe('exact-spelling fast paths decode like the normalized spellings', () =>
     const [event] = adapter.decode({ disk: { used: 4 }, cpu: { cores: 5, usage: 6 } }, ctx);
     expect(event).toMatchObject({ values: { 'disk.used': 4, 'cpu.cores': 5, 'cpu.usage': 6 } });
     expect(Object.keys((event as { values: object }).values)).toEqual(['disk.used', 'cpu.cores', 'cpu.usage']);
+  });
+});
+
+describe('for-in walks list exactly the own enumerable keys', () => {
+  // The Object.entries walk flattenNumbers used before its for-in walk.
+  const reference = (value: unknown, prefix = '', out: Record<string, number> = {}, depth = 0): Record<string, number> => {
+    if (depth > 8) return out;
+    if (typeof value === 'number' || typeof value === 'string') {
+      const n = typeof value === 'number' ? (Number.isFinite(value) ? value : undefined) : parseQuantity(value)?.value;
+      if (n !== undefined && prefix !== '') out[prefix] = n;
+      return out;
+    }
+    if (typeof value !== 'object' || value === null) return out;
+    for (const [k, v] of Object.entries(value)) reference(v, prefix === '' ? k : `${prefix}.${k}`, out, depth + 1);
+    return out;
+  };
+  const withProto = <T extends object>(proto: object | null, own: T): T => Object.assign(Object.create(proto) as T, own);
+  const same = (value: unknown) => {
+    const got = flattenNumbers(value);
+    expect(Object.keys(got)).toEqual(Object.keys(reference(value)));
+    expect(got).toEqual(reference(value));
+  };
+
+  it('skips inherited keys of other prototypes, reads null-prototype objects and arrays', () => {
+    same({ cpu: withProto({ inherited: 1 }, { usage: 2 }) });
+    same(withProto({ cpu: { usage: 1 } }, { disk: { used: 3 } }));
+    same({ cpu: withProto(null, { usage: 4, cores: '2' }), list: [1, { a: 2 }, 'x'] });
+  });
+
+  it('skips keys a script added to Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 7;
+    try {
+      expect(flattenNumbers({ cpu: { usage: 1 } })).toEqual({ 'cpu.usage': 1 });
+      same({ cpu: { usage: 1 }, disk: [2] });
+      const adapter = mist({ endpoint: 'metrics' });
+      expect(adapter.decode({ cpu: { usage: 1 } }, makeCtx())[0]).toMatchObject({ values: { 'cpu.usage': 1 } });
+      expect(adapter.decode({ name: 'no numbers' }, makeCtx())[0]).toMatchObject({ kind: 'raw' });
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
+  it('a "__proto__" key adds no value (JSON makes it an own key; assigning a number to it is a no-op)', () => {
+    const sample = JSON.parse('{"__proto__": 5, "cpu": {"__proto__": 6, "usage": 1}}') as unknown;
+    same(sample);
+    const adapter = mist({ endpoint: 'metrics' });
+    expect(adapter.decode(JSON.parse('{"__proto__": 5}'), makeCtx())[0]).toMatchObject({ kind: 'raw' });
+    expect(adapter.decode(sample, makeCtx())[0]).toMatchObject({ kind: 'metrics', values: { 'cpu.usage': 1 } });
+  });
+
+  it('names stay right when two sample shapes alternate under one prefix', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(flattenNumbers({ cpu: { instant: 1, average_5m: 2 } })).toEqual({ 'cpu.instant': 1, 'cpu.average_5m': 2 });
+      expect(flattenNumbers({ cpu: { used: 3, limit: 4 }, memory: { used: 5 } })).toEqual({
+        'cpu.used': 3,
+        'cpu.limit': 4,
+        'memory.used': 5,
+      });
+    }
+  });
+});
+
+describe('hexabase: metric groups scaled by their unit like the general reader', () => {
+  // The reader readGroup replaced: each number scaled through its group's unit on its own.
+  const PERCENT = /percent|ratio|utili[sz]ation/i;
+  const num = (value: unknown): number | undefined => {
+    if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+    if (typeof value !== 'string' || value.trim() === '') return undefined;
+    return Number.isFinite(Number(value)) ? Number(value) : undefined;
+  };
+  const referenceQuantity = (value: unknown, unit: string): number | undefined => {
+    if (typeof value === 'string' && /[a-z%]/i.test(value)) return parseQuantity(value)?.value;
+    const n = num(value);
+    if (n === undefined) return undefined;
+    const u = unit.trim();
+    const lower = u.toLowerCase();
+    if (['', 'core', 'cores', 'cpu', 'cpus', 'vcpu', 'byte', 'bytes', '%', 'percent'].includes(lower)) return n;
+    if (lower === 'millicore' || lower === 'millicores' || u === 'm') return n / 1000;
+    const scaled = parseQuantity(`${n}${u}`)?.value;
+    return scaled !== undefined && Number.isFinite(scaled) ? scaled : n;
+  };
+  const referenceValues = (groups: Record<string, Record<string, unknown>>): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [name, group] of Object.entries(groups)) {
+      const unit = group.unit as string;
+      for (const [field, value] of Object.entries(group)) {
+        if (field === 'unit') continue;
+        const n = PERCENT.test(field) ? num(value) : referenceQuantity(value, unit);
+        if (n !== undefined) out[`${name}.${field}`] = n;
+      }
+    }
+    return out;
+  };
+
+  it('matches for any unit spelling, including ones only the general reader can tell', () => {
+    const units = fc.constantFrom(
+      ...['Mi', ' Mi ', 'Gi', 'MB/s', 'cores', 'CPU', 'm', 'M', 'millicores', '%', 'percent', 'e', 'E3', '/s', 'k'],
+      ...['Ki B', '5', 'constructor', 'bytes', ''],
+    );
+    const texts = fc.constantFrom('3.2', '12288', '5Gi', '75%', '', 'x', '1e3', '-2', null);
+    const values = fc.oneof(fc.double(), fc.integer(), texts);
+    const group = fc.record(
+      { unit: units, used: values, limit: values, percentage: values, utilization: values, other: values },
+      { requiredKeys: ['unit'] },
+    );
+    const adapter = hexabase({ token: 't0k3n' });
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('cpu', 'memory', 'disk'), group, { minKeys: 1 }), (resources) => {
+        const frame = { type: 'workspace.resource_updated', data: { workspace_id: 'w', resources } };
+        const metrics = adapter.decode(frame, makeCtx()).find((e): e is MetricsEvent => e.kind === 'metrics');
+        const want = referenceValues(resources);
+        if (Object.keys(want).length === 0) expect(metrics).toBeUndefined();
+        else expect(metrics).toMatchObject({ values: want });
+        if (metrics !== undefined) expect(Object.keys(metrics.values)).toEqual(Object.keys(want));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
+describe('hexabase: named reads keep the lenient field rules', () => {
+  const decode = (data: unknown, type = 'workspace.status_changed') =>
+    hexabase({ token: 't0k3n' }).decode({ type, timestamp: '2024-01-20T10:00:00Z', data }, makeCtx());
+
+  it('an empty documented field hides its drift spelling; null and undefined do not', () => {
+    expect(decode({ workspace_id: 'w', new_status: '', status: 'x' })[0]).not.toHaveProperty('status');
+    const drift = { workspace_id: 'w', new_status: null, newStatus: 'b', status: 'c' };
+    expect(decode(drift)[0]).toMatchObject({ status: 'b' });
+    expect(decode({ workspaceId: 'w2', previous_status: 7 })[0]).toMatchObject({ id: 'w2', previous: '7' });
+    expect(decode({ workspace_id: '', workspaceId: 'w3', workspace: { id: 'w4' } })[0]).toMatchObject({ id: 'w4' });
+  });
+
+  it('inherited fields are not read; extra fields change nothing', () => {
+    const data = Object.assign(Object.create({ workspace_id: 'inherited', new_status: 'inherited' }) as object, {
+      workspaceId: 'own',
+    });
+    expect(decode(data)[0]).toEqual({
+      kind: 'resource',
+      resource: 'workspace',
+      id: 'own',
+      change: 'status_changed',
+      at: Date.parse('2024-01-20T10:00:00Z'),
+      data,
+    });
+    const extra = { workspace_id: 'w', new_status: 'active', unknown: { deep: 1 }, level: 'x' };
+    expect(decode(extra)[0]).toMatchObject({ id: 'w', status: 'active' });
+  });
+
+  it('alerts: documented severities as sent, others lower-cased, level as drift', () => {
+    const alert = (a: object) => decode({ workspace_id: 'w', alert: a }, 'workspace.alert_triggered')[0];
+    expect(alert({ id: 'a', severity: 'critical' })).toMatchObject({ severity: 'critical', title: 'Alert' });
+    expect(alert({ id: 'a', severity: ' Critical' })).toMatchObject({ severity: 'warning' });
+    expect(alert({ id: 'a', severity: 'HIGH' })).toMatchObject({ severity: 'critical' });
+    const at = Date.parse('2024-01-20T10:00:00Z');
+    expect(alert({ level: 'info', name: 'n' })).toMatchObject({ severity: 'info', title: 'n', id: `w:n:${at}` });
+  });
+
+  it('errors: a nested code wins, an empty one falls back to the top level', () => {
+    const adapter = hexabase({ token: 't0k3n' });
+    const error = (frame: object) => adapter.decode({ type: 'error', ...frame }, makeCtx())[0];
+    expect(error({ error: { code: 'N', message: 'm' }, code: 'T' })).toMatchObject({ code: 'N', message: 'm' });
+    const fallback = { error: { code: '', description: 'd' }, error_code: 'E' };
+    expect(error(fallback)).toMatchObject({ code: 'E', message: 'd' });
+    const text = { code: 'UNKNOWN_ERROR', message: 'plain [redacted] text' };
+    expect(error({ error: 'plain t0k3n text' })).toMatchObject(text);
   });
 });
