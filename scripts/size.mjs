@@ -25,13 +25,13 @@ const withAdapter = (name) => `${coreRuntime}\nexport * from '${join(root, 'src/
 // `target`: DESIGN.md's budget, reported. `limit`: what CI enforces today, so the size cannot creep up
 // unnoticed while the kit is still above its targets (see BENCHMARKS.md and the README for the gap).
 const checks = [
-  { name: 'opstream/core (no adapters)', code: coreRuntime, target: 8 * KB, limit: 11 * KB },
+  { name: 'opstream/core (no adapters)', code: coreRuntime, target: 8 * KB, limit: 11.5 * KB },
   ...adapters.map((name) => ({ name: `  + ${name}()`, code: withAdapter(name) })),
   { name: 'opstream/core (all adapters)', entry: 'core' },
   { name: 'opstream/testing', entry: 'testing' },
   // "Everything but uPlot": the React entry (which re-exports core) plus the stylesheet.
   { name: 'opstream/styles.css', css: true },
-  { name: 'opstream + styles.css', entry: 'index', css: true, target: 40 * KB, limit: 73 * KB },
+  { name: 'opstream + styles.css', entry: 'index', css: true, target: 40 * KB, limit: 75 * KB },
 ];
 
 // Peers stay out (the app has them anyway); runtime dependencies count, except uPlot.
