@@ -140,19 +140,20 @@ describe('parseQuantity fast path', () => {
   });
 });
 
-describe('flattenNumbers name cache', () => {
-  // The Object.entries walk it replaces.
-  const reference = (value: unknown, prefix = '', out: Record<string, number> = {}, depth = 0): Record<string, number> => {
-    if (depth > 8) return out;
-    if (typeof value === 'number' || typeof value === 'string') {
-      const n = typeof value === 'number' ? (Number.isFinite(value) ? value : undefined) : parseQuantity(value)?.value;
-      if (n !== undefined && prefix !== '') out[prefix] = n;
-      return out;
-    }
-    if (typeof value !== 'object' || value === null) return out;
-    for (const [k, v] of Object.entries(value)) reference(v, prefix === '' ? k : `${prefix}.${k}`, out, depth + 1);
+/** flattenNumbers as it was first written (an Object.entries walk): what the fast paths must match. */
+const reference = (value: unknown, prefix = '', out: Record<string, number> = {}, depth = 0): Record<string, number> => {
+  if (depth > 8) return out;
+  if (typeof value === 'number' || typeof value === 'string') {
+    const n = typeof value === 'number' ? (Number.isFinite(value) ? value : undefined) : parseQuantity(value)?.value;
+    if (n !== undefined && prefix !== '') out[prefix] = n;
     return out;
-  };
+  }
+  if (typeof value !== 'object' || value === null) return out;
+  for (const [k, v] of Object.entries(value)) reference(v, prefix === '' ? k : `${prefix}.${k}`, out, depth + 1);
+  return out;
+};
+
+describe('flattenNumbers name cache', () => {
 
   it('names every leaf like the plain walk, whatever order keys come in from one sample to the next', () => {
     const sample = fc.dictionary(
@@ -276,18 +277,6 @@ describe('exact-spelling fast paths decode like the normalized spellings', () =>
 });
 
 describe('for-in walks list exactly the own enumerable keys', () => {
-  // The Object.entries walk flattenNumbers used before its for-in walk.
-  const reference = (value: unknown, prefix = '', out: Record<string, number> = {}, depth = 0): Record<string, number> => {
-    if (depth > 8) return out;
-    if (typeof value === 'number' || typeof value === 'string') {
-      const n = typeof value === 'number' ? (Number.isFinite(value) ? value : undefined) : parseQuantity(value)?.value;
-      if (n !== undefined && prefix !== '') out[prefix] = n;
-      return out;
-    }
-    if (typeof value !== 'object' || value === null) return out;
-    for (const [k, v] of Object.entries(value)) reference(v, prefix === '' ? k : `${prefix}.${k}`, out, depth + 1);
-    return out;
-  };
   const withProto = <T extends object>(proto: object | null, own: T): T => Object.assign(Object.create(proto) as T, own);
   const same = (value: unknown) => {
     const got = flattenNumbers(value);
