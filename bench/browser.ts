@@ -665,7 +665,10 @@ pushed) or in the DOM ((b)–(d): a MutationObserver sees its text; the next fra
 its scroll box, *last line on screen*). *longest task* and *tasks > 50 ms* come from PerformanceObserver \`longtask\`
 entries from the first frame to 0.5 s after the last line ("< 50 ms" when there were none: the API reports only tasks over
 50 ms). *heap* is \`performance.memory.usedJSHeapSize\` after \`gc()\` once the run is over (in brackets: growth since the
-page was ready); the ratio compares it with the bare page's. (a), (b) and (b0) are run ${REPEATS}× per size, in turn, and the
+page was ready); the ratio compares it with the bare page's. *Chromium CPU per 1 000 lines* is the CPU time of all of
+Chromium's processes (renderer, GPU/compositor, network, browser; from `/proc`) from the first frame to 0.5 s after the
+last line, per 1 000 lines shown (median of the runs; in brackets, against the bare page): it moves less with the
+machine's load than the rates do. (a), (b) and (b0) are run ${REPEATS}× per size, in turn, and the
 median kept; (b0) is (b) without the LogViewer (the store publishes every line; nothing is drawn): what is lost between
 (b0) and (b) is the view's cost; a page that does not finish within ${num(CAP_MS / 1_000)} s is stopped and reported with the lines it showed.
 Budgets (DESIGN.md): LogViewer ≥ 0.9× the bare page's lines/s, no main-thread task over 50 ms, heap ≤ 2× the bare page's.
