@@ -666,7 +666,7 @@ its scroll box, *last line on screen*). *longest task* and *tasks > 50 ms* come 
 entries from the first frame to 0.5 s after the last line ("< 50 ms" when there were none: the API reports only tasks over
 50 ms). *heap* is \`performance.memory.usedJSHeapSize\` after \`gc()\` once the run is over (in brackets: growth since the
 page was ready); the ratio compares it with the bare page's. *Chromium CPU per 1 000 lines* is the CPU time of all of
-Chromium's processes (renderer, GPU/compositor, network, browser; from `/proc`) from the first frame to 0.5 s after the
+Chromium's processes (renderer, GPU/compositor, network, browser; from \`/proc\`) from the first frame to 0.5 s after the
 last line, per 1 000 lines shown (median of the runs; in brackets, against the bare page): it moves less with the
 machine's load than the rates do. (a), (b) and (b0) are run ${REPEATS}× per size, in turn, and the
 median kept; (b0) is (b) without the LogViewer (the store publishes every line; nothing is drawn): what is lost between
