@@ -174,13 +174,17 @@ export const resourceKey = (resource: string, id: string): string => `${resource
  * Pacing of the frame flushes. Every flush re-renders, lays out, paints and rasterizes what shows the
  * new events; while events pour in, doing that at the display's rate costs more CPU than taking the
  * events in (on a small machine it slows the stream itself), for text nobody can read at that speed.
- * So: an event after a quiet spell is applied in the next frame; while events arrive in every frame,
- * at most every `BUSY_FLUSH_MS` (~30 a second); and in a flood (the last flush applied
- * `FLOOD_EVENTS` or more, i.e. whole screens of lines per frame), every `FLOOD_FLUSH_MS` (10 a second).
+ * So the heavier the flow, the less often it is drawn: an event after a quiet spell is applied in the
+ * next frame; while events arrive in every frame, at most every `BUSY_FLUSH_MS` (~30 a second); in a
+ * flood (the last flush applied `FLOOD_EVENTS` or more: whole screens of lines per frame), every
+ * `FLOOD_FLUSH_MS` (10 a second); past `TORRENT_EVENTS` per flush (thousands of lines a second),
+ * every `TORRENT_FLUSH_MS` (5 a second).
  */
 const BUSY_FLUSH_MS = 30;
 const FLOOD_FLUSH_MS = 100;
 const FLOOD_EVENTS = 200;
+const TORRENT_FLUSH_MS = 200;
+const TORRENT_EVENTS = 1_000;
 
 /** The animation-frame scheduler, paced as above (one per store); `pending()` is the queue's length. */
 function createFrameScheduler(pending: () => number): Scheduler {
@@ -198,7 +202,8 @@ function createFrameScheduler(pending: () => number): Scheduler {
     };
     const onFrame = (time: number) => {
       if (done) return;
-      const gap = lastSize >= FLOOD_EVENTS ? FLOOD_FLUSH_MS : BUSY_FLUSH_MS;
+      const gap =
+        lastSize >= TORRENT_EVENTS ? TORRENT_FLUSH_MS : lastSize >= FLOOD_EVENTS ? FLOOD_FLUSH_MS : BUSY_FLUSH_MS;
       if (time - lastFlushAt < gap) {
         raf = requestAnimationFrame(onFrame);
         return;
