@@ -178,7 +178,8 @@ export const resourceKey = (resource: string, id: string): string => `${resource
  * next frame; while events arrive in every frame, at most every `BUSY_FLUSH_MS` (~30 a second); in a
  * flood (the last flush applied `FLOOD_EVENTS` or more: whole screens of lines per frame), every
  * `FLOOD_FLUSH_MS` (10 a second); past `TORRENT_EVENTS` per flush (thousands of lines a second),
- * every `TORRENT_FLUSH_MS` (5 a second).
+ * every `TORRENT_FLUSH_MS` (5 a second). A frame that brings no new event ends the wait: the last
+ * lines of a burst are shown a frame after they arrive, not a pacing gap later.
  */
 const BUSY_FLUSH_MS = 30;
 const FLOOD_FLUSH_MS = 100;
@@ -200,11 +201,16 @@ function createFrameScheduler(pending: () => number): Scheduler {
       lastSize = pending();
       flush();
     };
+    // The queue's length at the last frame that waited: when a whole frame brings nothing new, the
+    // stream has ended or paused, and what is queued is shown now instead of after the pacing gap.
+    let seen = -1;
     const onFrame = (time: number) => {
       if (done) return;
       const gap =
         lastSize >= TORRENT_EVENTS ? TORRENT_FLUSH_MS : lastSize >= FLOOD_EVENTS ? FLOOD_FLUSH_MS : BUSY_FLUSH_MS;
-      if (time - lastFlushAt < gap) {
+      const size = pending();
+      if (time - lastFlushAt < gap && size !== seen) {
+        seen = size;
         raf = requestAnimationFrame(onFrame);
         return;
       }
