@@ -178,14 +178,15 @@ export const resourceKey = (resource: string, id: string): string => `${resource
  * next frame; while events arrive in every frame, at most every `BUSY_FLUSH_MS` (~30 a second); in a
  * flood (the last flush applied `FLOOD_EVENTS` or more: whole screens of lines per frame), every
  * `FLOOD_FLUSH_MS` (10 a second); past `TORRENT_EVENTS` per flush (thousands of lines a second),
- * every `TORRENT_FLUSH_MS` (5 a second). A frame that brings no new event ends the wait: the last
- * lines of a burst are shown a frame after they arrive, not a pacing gap later.
+ * every `TORRENT_FLUSH_MS` (5 a second). Two frames without a new event end the wait: the last
+ * lines of a stream are shown two frames after they arrive, not a pacing gap later.
  */
 const BUSY_FLUSH_MS = 30;
 const FLOOD_FLUSH_MS = 100;
 const FLOOD_EVENTS = 200;
 const TORRENT_FLUSH_MS = 200;
 const TORRENT_EVENTS = 1_000;
+const QUIET_FRAMES = 2;
 
 /** The animation-frame scheduler, paced as above (one per store); `pending()` is the queue's length. */
 function createFrameScheduler(pending: () => number): Scheduler {
@@ -201,15 +202,18 @@ function createFrameScheduler(pending: () => number): Scheduler {
       lastSize = pending();
       flush();
     };
-    // The queue's length at the last frame that waited: when a whole frame brings nothing new, the
-    // stream has ended or paused, and what is queued is shown now instead of after the pacing gap.
+    // The queue's length at the last frame that waited: when `QUIET_FRAMES` frames bring nothing new,
+    // the stream has ended or paused, and what is queued is shown now instead of after the pacing gap
+    // (one quiet frame is not enough: a flood arrives in bursts, and would be drawn between them).
     let seen = -1;
+    let quiet = 0;
     const onFrame = (time: number) => {
       if (done) return;
       const gap =
         lastSize >= TORRENT_EVENTS ? TORRENT_FLUSH_MS : lastSize >= FLOOD_EVENTS ? FLOOD_FLUSH_MS : BUSY_FLUSH_MS;
       const size = pending();
-      if (time - lastFlushAt < gap && size !== seen) {
+      quiet = size === seen ? quiet + 1 : 0;
+      if (time - lastFlushAt < gap && quiet < QUIET_FRAMES) {
         seen = size;
         raf = requestAnimationFrame(onFrame);
         return;
