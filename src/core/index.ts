@@ -8,7 +8,19 @@ export * from './errors';
 export * from './events';
 export type { ConnectionEnvironment, EnvironmentSignal } from './environment';
 export * from '../protocols/types';
-export * from '../protocols/fields';
+// The lenient readers, for custom adapters; the decoders' caches and fast paths stay internal.
+export {
+  asBoolean,
+  asNumber,
+  asRecord,
+  asString,
+  flattenNumbers,
+  isRecord,
+  parseQuantity,
+  parseTime,
+  type Quantity,
+  type UnknownRecord,
+} from '../protocols/fields';
 export * from '../protocols/json';
 export * from '../protocols/backendIm';
 export * from '../protocols/hexabase';
