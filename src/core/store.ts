@@ -175,54 +175,59 @@ export const resourceKey = (resource: string, id: string): string => `${resource
  * new events; while events pour in, doing that at the display's rate costs more CPU than taking the
  * events in (on a small machine it slows the stream itself), for text nobody can read at that speed.
  * So the heavier the flow, the less often it is drawn: an event after a quiet spell is applied in the
- * next frame; while events arrive in every frame, at most every `BUSY_FLUSH_MS` (~30 a second); in a
- * flood (the last flush applied `FLOOD_EVENTS` or more: whole screens of lines per frame), every
- * `FLOOD_FLUSH_MS` (10 a second); past `TORRENT_EVENTS` per flush (thousands of lines a second),
- * every `TORRENT_FLUSH_MS` (5 a second). Two frames without a new event end the wait: the last
- * lines of a stream are shown two frames after they arrive, not a pacing gap later.
+ * next frame; after a flush, the next one waits `BUSY_FLUSH_MS` (~30 a second); in a flood (the last
+ * flush applied `FLOOD_EVENTS` or more: whole screens of lines per frame), `FLOOD_FLUSH_MS` (10 a
+ * second); past `TORRENT_EVENTS` per flush (thousands of lines a second), `TORRENT_FLUSH_MS` (5 a
+ * second). A wait ends early when `QUIET_MS` pass without a new event: the last lines of a stream
+ * are shown within that, not a pacing gap later.
  */
 const BUSY_FLUSH_MS = 30;
 const FLOOD_FLUSH_MS = 100;
 const FLOOD_EVENTS = 200;
 const TORRENT_FLUSH_MS = 200;
 const TORRENT_EVENTS = 1_000;
-const QUIET_FRAMES = 2;
+// Longer than a frame: a flood arrives in bursts, which a shorter quiet test would draw one by one.
+const QUIET_MS = 25;
+/** Hidden tabs get no frames: a flush waits at most this long for one. */
+const NO_FRAME_MS = 250;
 
 /** The animation-frame scheduler, paced as above (one per store); `pending()` is the queue's length. */
 function createFrameScheduler(pending: () => number): Scheduler {
   let lastFlushAt = Number.NEGATIVE_INFINITY;
   let lastSize = 0;
   return (flush) => {
-    // A frame when there is one; the timeout covers hidden tabs, where frames stop.
     let done = false;
     let raf: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const run = () => {
       if (done) return;
       done = true;
+      if (raf !== undefined) cancelAnimationFrame(raf);
+      clearTimeout(timer);
+      lastFlushAt = performance.now();
       lastSize = pending();
       flush();
     };
-    // The queue's length at the last frame that waited: when `QUIET_FRAMES` frames bring nothing new,
-    // the stream has ended or paused, and what is queued is shown now instead of after the pacing gap
-    // (one quiet frame is not enough: a flood arrives in bursts, and would be drawn between them).
+    const inNextFrame = () => {
+      raf = requestAnimationFrame(run);
+      timer = setTimeout(run, NO_FRAME_MS);
+    };
+    // The wait is a timer, not a frame callback per frame: a requested frame costs a frame's work
+    // (and the compositor's) even when nothing changed, which is what pacing is there to save.
     let seen = -1;
-    let quiet = 0;
-    const onFrame = (time: number) => {
-      if (done) return;
+    const wait = () => {
       const gap =
         lastSize >= TORRENT_EVENTS ? TORRENT_FLUSH_MS : lastSize >= FLOOD_EVENTS ? FLOOD_FLUSH_MS : BUSY_FLUSH_MS;
+      const left = lastFlushAt + gap - performance.now();
       const size = pending();
-      quiet = size === seen ? quiet + 1 : 0;
-      if (time - lastFlushAt < gap && quiet < QUIET_FRAMES) {
-        seen = size;
-        raf = requestAnimationFrame(onFrame);
+      if (left <= 0 || size === seen) {
+        inNextFrame();
         return;
       }
-      lastFlushAt = time;
-      run();
+      seen = size;
+      timer = setTimeout(wait, Math.min(left, QUIET_MS));
     };
-    if (typeof requestAnimationFrame === 'function') raf = requestAnimationFrame(onFrame);
-    const timer = setTimeout(run, raf === undefined ? 0 : 250);
+    wait();
     return () => {
       done = true;
       if (raf !== undefined) cancelAnimationFrame(raf);

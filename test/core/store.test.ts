@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { OperationEvent, OpstreamEvent } from '../../src/core/events';
 import { createOpstreamStore, operationStream, resourceKey, type OpstreamStoreOptions } from '../../src/core/store';
 
@@ -61,61 +61,66 @@ describe('batching', () => {
     expect(store.getState().logs.s!.total).toBe(1);
   });
 
-  it('with frames, applies in the next frame, every other frame while events arrive in every frame, and after two quiet frames', () => {
-    // A fake display at 60 Hz: frames run when the test says, with their timestamps.
-    let callbacks: FrameRequestCallback[] = [];
-    let time = 1_000;
+  it('with frames: the next frame after a quiet spell, paced while events pour in, and soon after they stop', () => {
+    // A fake 60 Hz display on fake timers and a fake clock.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const g = globalThis as { requestAnimationFrame?: unknown; cancelAnimationFrame?: unknown };
-    g.requestAnimationFrame = (cb: FrameRequestCallback) => callbacks.push(cb);
-    g.cancelAnimationFrame = (id: number) => {
-      callbacks[id - 1] = () => {};
+    let frames = 0;
+    g.requestAnimationFrame = (cb: FrameRequestCallback) => {
+      frames++;
+      const wait = 16 - (performance.now() % 16);
+      return setTimeout(() => cb(performance.now()), wait) as unknown as number;
     };
-    const frame = () => {
-      time += 1000 / 60;
-      const due = callbacks;
-      callbacks = [];
-      for (const cb of due) cb(time);
-    };
+    g.cancelAnimationFrame = (id: number) => clearTimeout(id);
     try {
       const store = createOpstreamStore();
+      let flushes = 0;
+      store.subscribe(() => flushes++);
       const total = () => store.getState().logs.s?.total ?? 0;
-      const line = (i: number) => store.ingest([{ kind: 'log', stream: 's', line: `l${i}`, at: i }]);
-      // A flood: lines before every frame. Applied in frames 1, 3, 5, ... (30 a second), none lost.
-      const seen: number[] = [];
-      for (let i = 1; i <= 8; i++) {
-        line(i);
-        frame();
-        seen.push(total());
+      let sent = 0;
+      const send = (n: number) =>
+        store.ingest(Array.from({ length: n }, () => ({ kind: 'log' as const, stream: 's', line: `l${sent}`, at: sent++ })));
+      // A first line: applied in the next frame.
+      send(1);
+      vi.advanceTimersByTime(16);
+      expect(total()).toBe(1);
+      // A line every 5 ms for 600 ms: at most ~30 flushes a second, nothing lost.
+      flushes = 0;
+      for (let t = 0; t < 600; t += 5) {
+        send(1);
+        vi.advanceTimersByTime(5);
       }
-      expect(seen).toEqual([1, 1, 3, 3, 5, 5, 7, 7]);
-      frame();
-      expect(total()).toBe(8);
-      // After a quiet frame, a line is applied in the very next frame.
-      frame();
-      line(9);
-      frame();
-      expect(total()).toBe(9);
-      // A flood (200+ lines per flush): applied every 100 ms, i.e. every 6th frame at 60 Hz; a torrent
-      // (1 000+ per flush) every 200 ms, every 12th frame.
-      for (let f = 0; f < 4; f++) frame();
-      const flood = (from: number) =>
-        store.ingest(Array.from({ length: 300 }, (_, k) => ({ kind: 'log' as const, stream: 's', line: `f${from + k}`, at: 0 })));
-      const applied: number[] = [];
-      for (let f = 0; f < 19; f++) {
-        flood(f * 300);
-        frame();
-        applied.push(total());
+      vi.advanceTimersByTime(100);
+      expect(total()).toBe(sent);
+      expect(flushes).toBeGreaterThanOrEqual(10);
+      expect(flushes).toBeLessThanOrEqual(20);
+      // A torrent, 300 lines every 5 ms for 2 s: 200+ per flush, then 1 000+, so 10 then 5 flushes a second.
+      vi.advanceTimersByTime(1_000);
+      flushes = 0;
+      frames = 0;
+      for (let t = 0; t < 2_000; t += 5) {
+        send(300);
+        vi.advanceTimersByTime(5);
       }
-      expect(applied).toEqual([...Array<number>(6).fill(309), ...Array<number>(12).fill(2109), 5709]);
-      // When the torrent stops, its tail waits two quiet frames, not the 200 ms gap.
-      flood(19 * 300);
-      frame();
-      frame();
-      expect(total()).toBe(5709);
-      frame();
-      expect(total()).toBe(6009);
+      expect(flushes).toBeGreaterThanOrEqual(8);
+      expect(flushes).toBeLessThanOrEqual(13);
+      // Waiting costs no frame callbacks: one frame per flush.
+      expect(frames).toBe(flushes);
+      // When it stops just after a flush, its last lines wait for 25 quiet ms and a frame, not for the 200 ms gap.
+      const before = flushes;
+      while (flushes === before) {
+        send(300);
+        vi.advanceTimersByTime(5);
+      }
+      send(300);
+      const last = sent;
+      vi.advanceTimersByTime(10);
+      expect(total()).toBeLessThan(last);
+      vi.advanceTimersByTime(50);
+      expect(total()).toBe(last);
       store.destroy();
     } finally {
+      vi.useRealTimers();
       delete g.requestAnimationFrame;
       delete g.cancelAnimationFrame;
     }
