@@ -174,18 +174,17 @@ export const resourceKey = (resource: string, id: string): string => `${resource
  * Pacing of the frame flushes. Every flush re-renders, lays out, paints and rasterizes what shows the
  * new events; while events pour in, doing that at the display's rate costs more CPU than taking the
  * events in (on a small machine it slows the stream itself), for text nobody can read at that speed.
- * So the heavier the flow, the less often it is drawn: an event after a quiet spell is applied in the
- * next frame; after a flush, the next one waits `BUSY_FLUSH_MS` (~30 a second); in a flood (the last
- * flush applied `FLOOD_EVENTS` or more: whole screens of lines per frame), `FLOOD_FLUSH_MS` (10 a
- * second); past `TORRENT_EVENTS` per flush (thousands of lines a second), `TORRENT_FLUSH_MS` (5 a
- * second). A wait ends early when `QUIET_MS` pass without a new event: the last lines of a stream
- * are shown within that, not a pacing gap later.
+ * So the faster the flow since the last flush, the longer the next one waits: an event after a quiet
+ * spell is applied in the next frame; then `BUSY_FLUSH_MS` (~30 flushes a second); from
+ * `FLOOD_RATE` events a second (more than a screenful of lines per frame) `FLOOD_FLUSH_MS` (10 a
+ * second); from `TORRENT_RATE` `TORRENT_FLUSH_MS` (4 a second). A wait ends early when `QUIET_MS`
+ * pass without a new event: the last lines of a stream are shown within that, not a pacing gap later.
  */
 const BUSY_FLUSH_MS = 30;
 const FLOOD_FLUSH_MS = 100;
-const FLOOD_EVENTS = 200;
-const TORRENT_FLUSH_MS = 200;
-const TORRENT_EVENTS = 1_000;
+const FLOOD_RATE = 2_000;
+const TORRENT_FLUSH_MS = 250;
+const TORRENT_RATE = 5_000;
 // Longer than a frame: a flood arrives in bursts, which a shorter quiet test would draw one by one.
 const QUIET_MS = 25;
 /** Hidden tabs get no frames: a flush waits at most this long for one. */
@@ -194,7 +193,7 @@ const NO_FRAME_MS = 250;
 /** The animation-frame scheduler, paced as above (one per store); `pending()` is the queue's length. */
 function createFrameScheduler(pending: () => number): Scheduler {
   let lastFlushAt = Number.NEGATIVE_INFINITY;
-  let lastSize = 0;
+  let gap = BUSY_FLUSH_MS;
   return (flush) => {
     let done = false;
     let raf: number | undefined;
@@ -204,8 +203,11 @@ function createFrameScheduler(pending: () => number): Scheduler {
       done = true;
       if (raf !== undefined) cancelAnimationFrame(raf);
       clearTimeout(timer);
-      lastFlushAt = performance.now();
-      lastSize = pending();
+      const at = performance.now();
+      // Events a second since the last flush (none after a first event or a quiet spell).
+      const rate = (pending() * 1_000) / Math.max(16, at - lastFlushAt);
+      gap = rate >= TORRENT_RATE ? TORRENT_FLUSH_MS : rate >= FLOOD_RATE ? FLOOD_FLUSH_MS : BUSY_FLUSH_MS;
+      lastFlushAt = at;
       flush();
     };
     const inNextFrame = () => {
@@ -216,8 +218,6 @@ function createFrameScheduler(pending: () => number): Scheduler {
     // (and the compositor's) even when nothing changed, which is what pacing is there to save.
     let seen = -1;
     const wait = () => {
-      const gap =
-        lastSize >= TORRENT_EVENTS ? TORRENT_FLUSH_MS : lastSize >= FLOOD_EVENTS ? FLOOD_FLUSH_MS : BUSY_FLUSH_MS;
       const left = lastFlushAt + gap - performance.now();
       const size = pending();
       if (left <= 0 || size === seen) {

@@ -84,29 +84,40 @@ describe('batching', () => {
       send(1);
       vi.advanceTimersByTime(16);
       expect(total()).toBe(1);
-      // A line every 5 ms for 600 ms: at most ~30 flushes a second, nothing lost.
-      flushes = 0;
-      for (let t = 0; t < 600; t += 5) {
-        send(1);
-        vi.advanceTimersByTime(5);
-      }
-      vi.advanceTimersByTime(100);
-      expect(total()).toBe(sent);
-      expect(flushes).toBeGreaterThanOrEqual(10);
-      expect(flushes).toBeLessThanOrEqual(20);
-      // A torrent, 300 lines every 5 ms for 2 s: 200+ per flush, then 1 000+, so 10 then 5 flushes a second.
+      /** Flushes while `perTick` events arrive every 5 ms for `ms`, and frames requested; nothing may be lost. */
+      const during = (ms: number, perTick: number) => {
+        vi.advanceTimersByTime(1_000);
+        flushes = 0;
+        frames = 0;
+        for (let t = 0; t < ms; t += 5) {
+          send(perTick);
+          vi.advanceTimersByTime(5);
+        }
+        vi.advanceTimersByTime(100);
+        expect(total()).toBe(sent);
+        return { perSecond: (flushes * 1_000) / ms, frames, flushes };
+      };
+      // 200 events a second: ~30 flushes a second (each waits 30 ms, then a frame).
+      const busy = during(1_000, 1);
+      expect(busy.perSecond).toBeGreaterThanOrEqual(20);
+      expect(busy.perSecond).toBeLessThanOrEqual(36);
+      // 3 000 a second (more than a screenful of lines per frame): ~10 a second.
+      const flood = during(1_000, 15);
+      expect(flood.perSecond).toBeGreaterThanOrEqual(7);
+      expect(flood.perSecond).toBeLessThanOrEqual(13);
+      // 60 000 a second: ~4 a second.
+      const torrent = during(4_000, 300);
+      expect(torrent.perSecond).toBeGreaterThanOrEqual(3.5);
+      expect(torrent.perSecond).toBeLessThanOrEqual(5);
+      // Waiting costs no frame callbacks: one frame per flush.
+      expect(torrent.frames).toBe(torrent.flushes);
       vi.advanceTimersByTime(1_000);
       flushes = 0;
-      frames = 0;
-      for (let t = 0; t < 2_000; t += 5) {
+      for (let t = 0; t < 1_000; t += 5) {
         send(300);
         vi.advanceTimersByTime(5);
       }
-      expect(flushes).toBeGreaterThanOrEqual(8);
-      expect(flushes).toBeLessThanOrEqual(13);
-      // Waiting costs no frame callbacks: one frame per flush.
-      expect(frames).toBe(flushes);
-      // When it stops just after a flush, its last lines wait for 25 quiet ms and a frame, not for the 200 ms gap.
+      // When it stops just after a flush, its last lines wait for 25 quiet ms and a frame, not for the 250 ms gap.
       const before = flushes;
       while (flushes === before) {
         send(300);
