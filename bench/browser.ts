@@ -1,5 +1,5 @@
 /**
- * Browser benchmarks (headless Debian Chromium through Playwright), run by `npm run bench` via bench/run.ts.
+ * Browser benchmarks (headless Debian Chromium), run by `npm run bench` via bench/run.ts.
  *
  * Log pages, fed by a local `ws` server that sends N Mist container-logs frames, one line per frame, as fast as the
  * socket drains, once the page says it is ready:
@@ -16,15 +16,18 @@
  * the time of each store flush to the end of its frame's work, and to the next animation frame.
  *
  * The pages (bench/pages) are built with Vite (production, one multi-page build into a temp dir) and served by
- * node:http on 127.0.0.1. `npx tsx bench/browser.ts` runs this part alone. Environment:
+ * node:http on 127.0.0.1. Each page run gets a fresh headless Chromium with no DevTools client (see openLogPage);
+ * pages report back over HTTP. Profiling uses Playwright. `npx tsx bench/browser.ts` runs this part alone. Environment:
  *  CHROMIUM_PATH          default /usr/bin/chromium
  *  BENCH_BROWSER_CAP_S    per page run, default 50 (keeps the whole part under ~6 min)
  *  BENCH_BROWSER_SIZES    default "20000,100000"
  *  BENCH_BROWSER_REPEATS  runs of (a), (b), (b0) per size, median kept; default 5
  *  BENCH_BROWSER_PAGES    e.g. "opstream,metrics": only these (and the ceiling)
  *  BENCH_BROWSER_TRACE    a directory: unminified pages, and a CPU profile of each (a)/(b) run and of the dashboard
- *                         (with BENCH_BROWSER_TRACE_TIMELINE=1 a Chrome trace instead); the figures are then slower
+ *                         (with BENCH_BROWSER_TRACE_TIMELINE=1 a Chrome trace instead), through Playwright: the
+ *                         figures are then slower
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -104,8 +107,49 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
+// ---------------------------------------------------------------------------------------------
+// Reports from the pages: POST /__bench/<run>/<event> with a JSON body (see bench/pages/harness.ts)
+// ---------------------------------------------------------------------------------------------
+
+const reports = new Map<string, { promise: Promise<unknown>; resolve: (data: unknown) => void }>();
+function reportSlot(run: number, name: string) {
+  const key = `${run}/${name}`;
+  let entry = reports.get(key);
+  if (entry === undefined) {
+    let resolve!: (data: unknown) => void;
+    const promise = new Promise<unknown>((r) => (resolve = r));
+    entry = { promise, resolve };
+    reports.set(key, entry);
+  }
+  return entry;
+}
+/** The first report `name` of page run `run`. */
+const reportOf = (run: number, name: string): Promise<unknown> => reportSlot(run, name).promise;
+
+function onReport(run: number, name: string, body: string): void {
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    data = undefined;
+  }
+  if (name === 'error') log(`run ${run}: page error: ${String(data)}`);
+  else reportSlot(run, name).resolve(data);
+}
+
 function serve(dir: string): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
+    const posted = req.method === 'POST' ? /^\/__bench\/(\d+)\/(\w+)$/.exec(req.url ?? '') : null;
+    if (posted !== null) {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        onReport(Number(posted[1]), posted[2]!, body);
+        res.writeHead(204).end();
+      });
+      return;
+    }
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const file = resolve(dir, `.${path}`);
     if (!file.startsWith(dir + sep)) {
@@ -324,39 +368,78 @@ function chromiumCpuSeconds(): number {
   return total;
 }
 
-async function newPage(browser: Browser): Promise<{ page: Page; events: (name: string) => Promise<unknown> }> {
+/** A Playwright page (profiling, and the dashboard): 1280 x 800, page errors logged. */
+async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  const seen = new Map<string, { promise: Promise<unknown>; resolve: (data: unknown) => void }>();
-  const slot = (name: string) => {
-    let entry = seen.get(name);
-    if (entry === undefined) {
-      let resolve!: (data: unknown) => void;
-      const promise = new Promise<unknown>((r) => (resolve = r));
-      entry = { promise, resolve };
-      seen.set(name, entry);
-    }
-    return entry;
-  };
   page.on('pageerror', (error) => log(`page error: ${error.message}`));
-  await page.exposeFunction('__benchEvent', (name: string, data?: unknown) => slot(name).resolve(data));
-  return { page, events: (name) => slot(name).promise };
+  return page;
 }
 
 async function closePage(page: Page): Promise<void> {
   await within(page.context().close(), 10_000);
 }
 
-const heapAfterGc = (page: Page) =>
-  within(
-    page.evaluate(() => {
-      const w = window as unknown as { gc?: () => void };
-      w.gc?.();
-      w.gc?.();
-      return (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? Number.NaN;
-    }),
-    20_000,
-  ).then((bytes) => (bytes === TIMED_OUT ? Number.NaN : bytes / 2 ** 20));
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** What Playwright passes to a headless Chromium that bears on speed (throttling off, no background work). */
+const HEADLESS_ARGS = [
+  '--headless',
+  '--hide-scrollbars',
+  '--mute-audio',
+  '--window-size=1280,800',
+  '--disable-field-trial-config',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+  '--disable-ipc-flooding-protection',
+  '--disable-hang-monitor',
+  '--disable-extensions',
+  '--disable-default-apps',
+  '--disable-dev-shm-usage',
+  '--disable-breakpad',
+  '--no-default-browser-check',
+  '--metrics-recording-only',
+  '--password-store=basic',
+  '--force-color-profile=srgb',
+];
+
+/**
+ * A log page in its own headless Chromium with no DevTools client. Playwright drives Chromium over the DevTools
+ * protocol with the Network domain on, and so is sent every WebSocket frame the page gets: per line, work in the
+ * renderer, the browser process and this process that has nothing to do with the page, and that would dilute
+ * every page's own cost. The page reports over HTTP instead (bench/pages/harness.ts).
+ */
+async function openLogPage(url: string): Promise<{ close: () => Promise<void> }> {
+  const profileDir = mkdtempSync(join(tmpdir(), 'opstream-bench-chromium-'));
+  // Its own process group, so that closing it ends every Chromium process, not only the browser's.
+  const child = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, ...HEADLESS_ARGS, `--user-data-dir=${profileDir}`, url], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  const exited = new Promise<void>((done) => {
+    child.once('exit', () => done());
+    child.once('error', (error) => {
+      log(`chromium: ${error.message}`);
+      done();
+    });
+  });
+  return {
+    close: async () => {
+      const group = (signal: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+        } catch {
+          // Already gone.
+        }
+      };
+      group('SIGTERM');
+      if ((await within(exited, 10_000)) === TIMED_OUT) group('SIGKILL');
+      await sleep(200);
+      group('SIGKILL');
+      rmSync(profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    },
+  };
+}
 
 /**
  * Profiling (BENCH_BROWSER_TRACE=dir): a CPU profile of the run (`<name>.cpuprofile`, open it in DevTools), or with
@@ -392,85 +475,67 @@ async function startProfile(page: Page, name: string): Promise<(() => Promise<vo
 let runs = 0;
 
 async function runLogPage(
-  browser: Browser,
+  playwright: () => Promise<Browser>,
   server: LogServer,
   httpUrl: string,
   name: LogPageName,
   frames: readonly string[],
 ): Promise<LogRun> {
   const n = frames.length;
-  const { page, events } = await newPage(browser);
+  const run = ++runs;
+  const connection = server.connection(run);
+  const query = new URLSearchParams({
+    ws: `${server.url}/run${run}`,
+    n: String(n),
+    marker: markerFor(n),
+    run: String(run),
+    cap: String(CAP_MS),
+  });
+  const url = `${httpUrl}/${name}.html?${query}`;
+  // Profiling needs a DevTools client; the figures are then slower (see openLogPage).
+  const page = TRACE_DIR === undefined ? undefined : await newPage(await playwright());
+  const opened = page === undefined ? await openLogPage(url) : undefined;
   try {
-    const run = ++runs;
-    const connection = server.connection(run);
-    const query = new URLSearchParams({ ws: `${server.url}/run${run}`, n: String(n), marker: markerFor(n) });
-    await page.goto(`${httpUrl}/${name}.html?${query}`);
-    const ready = await within(Promise.all([events('ready'), connection]), 30_000);
+    if (page !== undefined) await page.goto(url);
+    const ready = await within(Promise.all([reportOf(run, 'ready'), connection]), 30_000);
     if (ready === TIMED_OUT) throw new Error(`${name}: the page did not connect within 30 s`);
-    const ws = ready[1];
-    await sleep(300);
-    const heapBeforeMB = await heapAfterGc(page);
+    const [heapBefore, ws] = ready;
 
-    const profile = name === 'opstream' || name === 'bare' ? await startProfile(page, `${name}-${n}-run${run}`) : undefined;
+    const profile =
+      page !== undefined && (name === 'opstream' || name === 'bare') ? await startProfile(page, `${name}-${n}-run${run}`) : undefined;
     const cpuBefore = chromiumCpuSeconds();
     const feed = pump(ws, frames);
-    const done = await within(events('done'), CAP_MS);
-    const finished = done !== TIMED_OUT;
+    // The page reports 0.5 s after its last line (long tasks that end after it still count), or at its cap.
+    const result = await within(reportOf(run, 'result'), CAP_MS + 30_000);
     feed.stop();
-    await sleep(500); // long tasks that end after the last line still count
     const cpuSeconds = chromiumCpuSeconds() - cpuBefore;
     await profile?.();
-
-    const state = await within(
-      page.evaluate(() => {
-        const bench = (window as unknown as { __bench: PageState }).__bench;
-        let shown = (window as unknown as { __lines?: string[] }).__lines?.length ?? 0;
-        if (shown === 0) {
-          // The highest line number drawn (follow mode shows the tail).
-          for (const match of (document.body.textContent ?? '').matchAll(/seq (\d{6})/g)) {
-            shown = Math.max(shown, Number(match[1]));
-          }
-        }
-        return { ...bench, shown };
-      }),
-      30_000,
-    );
-    if (state === TIMED_OUT) {
-      return {
-        page: name,
-        lines: n,
-        finished: false,
-        shown: Number.NaN,
-        seconds: CAP_MS / 1_000,
-        rate: Number.NaN,
-        longest: Number.NaN,
-        over50: Number.NaN,
-        heapMB: Number.NaN,
-        heapBeforeMB,
-        visible: undefined,
-        cpuPer1k: Number.NaN,
-      };
-    }
+    const heap = await within(reportOf(run, 'heap'), 20_000);
+    if (result === TIMED_OUT) throw new Error(`${name}: no result from the page`);
+    const state = result as PageState & { finished: boolean; shown: number };
+    const heapMB = heap === TIMED_OUT ? Number.NaN : (heap as number);
+    const heapBeforeMB = heapBefore as number;
     const from = state.firstFrameAt ?? 0;
-    const seconds = finished && state.doneAt !== undefined ? (state.doneAt - from) / 1_000 : CAP_MS / 1_000;
+    const finished = state.finished && state.doneAt !== undefined;
+    const seconds = finished ? (state.doneAt! - from) / 1_000 : CAP_MS / 1_000;
     const tasks = state.longTasks.filter((t) => t.start + t.duration >= from);
-    const heapMB = await heapAfterGc(page);
     return {
       page: name,
       lines: n,
       finished,
-      shown: finished ? n : state.shown,
+      shown: state.shown,
       seconds,
-      rate: finished ? n / seconds : state.shown / seconds,
+      rate: state.shown / seconds,
       longest: tasks.reduce((max, t) => Math.max(max, t.duration), 0),
       over50: tasks.filter((t) => t.duration > 50).length,
       heapMB,
       heapBeforeMB,
       visible: name === 'bare' || name === 'pipeline' ? undefined : state.visible,
-      cpuPer1k: (cpuSeconds * 1_000_000) / (finished ? n : Math.max(1, state.shown)),
+      cpuPer1k: (cpuSeconds * 1_000_000) / Math.max(1, state.shown),
     };
   } finally {
-    await closePage(page);
+    if (page !== undefined) await closePage(page);
+    await opened?.close();
   }
 }
 
@@ -491,14 +556,19 @@ const quantile = (values: number[], q: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 };
 
-async function runMetricsPage(browser: Browser, httpUrl: string): Promise<MetricsRun> {
-  const { page, events } = await newPage(browser);
+async function runMetricsPage(playwright: () => Promise<Browser>, httpUrl: string): Promise<MetricsRun> {
+  const run = ++runs;
+  const url = `${httpUrl}/metrics.html?${new URLSearchParams({ seconds: '10', run: String(run) })}`;
+  const page = TRACE_DIR === undefined ? undefined : await newPage(await playwright());
+  const opened = page === undefined ? await openLogPage(url) : undefined;
   try {
-    const profile = await startProfile(page, 'metrics');
-    await page.goto(`${httpUrl}/metrics.html?seconds=10`);
-    if ((await within(events('done'), 60_000)) === TIMED_OUT) throw new Error('metrics: no result within 60 s');
+    const profile = page === undefined ? undefined : await startProfile(page, 'metrics');
+    if (page !== undefined) await page.goto(url);
+    const result = await within(reportOf(run, 'result'), 60_000);
+    if (result === TIMED_OUT) throw new Error('metrics: no result within 60 s');
     await profile?.();
-    const state = await page.evaluate(() => (window as unknown as { __bench: PageState }).__bench);
+    const heap = await within(reportOf(run, 'heap'), 20_000);
+    const state = result as PageState;
     const timings = (state.extra as { timings: { work: number; nextFrame: number }[] }).timings;
     const tasks = state.longTasks.filter((t) => t.start + t.duration >= (state.firstFrameAt ?? 0));
     return {
@@ -509,10 +579,11 @@ async function runMetricsPage(browser: Browser, httpUrl: string): Promise<Metric
       frameP95: quantile(timings.map((t) => t.nextFrame), 0.95),
       longest: tasks.reduce((max, t) => Math.max(max, t.duration), 0),
       over50: tasks.filter((t) => t.duration > 50).length,
-      heapMB: await heapAfterGc(page),
+      heapMB: heap === TIMED_OUT ? Number.NaN : (heap as number),
     };
   } finally {
-    await closePage(page);
+    if (page !== undefined) await closePage(page);
+    await opened?.close();
   }
 }
 
@@ -602,12 +673,10 @@ export async function runBrowserBenchmarks(): Promise<string> {
     const served = await serve(outDir);
     http = served.server;
     server = await startLogServer();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
-    const chromiumVersion = browser.version();
+    // Playwright only when profiling (see openLogPage).
+    const playwright = async () =>
+      (browser ??= await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS }));
+    const chromiumVersion = /[\d.]+/.exec(execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }))?.[0] ?? 'unknown';
 
     const sections: string[] = [];
     for (const n of SIZES) {
@@ -616,7 +685,7 @@ export async function runBrowserBenchmarks(): Promise<string> {
       const allRuns = new Map<LogPageName, LogRun[]>();
       const wanted = (name: LogPageName) => name === 'bare' || ONLY === undefined || ONLY.includes(name);
       const once = async (name: LogPageName) => {
-        const run = await runLogPage(browser!, server!, served.url, name, frames);
+        const run = await runLogPage(playwright, server!, served.url, name, frames);
         log(
           `${name} ${n}: ${run.finished ? `${num(run.rate)} lines/s` : `unfinished (${num(run.shown)} lines)`}, ` +
             `CPU ${num(run.cpuPer1k)} ms/1k lines, ` +
@@ -640,15 +709,17 @@ export async function runBrowserBenchmarks(): Promise<string> {
 
     log('MetricsDashboard…');
     const metrics =
-      ONLY === undefined || ONLY.includes('metrics') ? await runMetricsPage(browser, served.url) : undefined;
+      ONLY === undefined || ONLY.includes('metrics') ? await runMetricsPage(playwright, served.url) : undefined;
     log(`done in ${num((Date.now() - started) / 1_000)} s`);
 
     return `
 ## Chromium: LogViewer and MetricsDashboard
 
-- Chromium ${chromiumVersion} (headless, Debian build, \`--disable-gpu\`) via Playwright ${pkgVersion('playwright')}, on
-  ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB. The page server and the log server run in the
-  Node process that drives Playwright, on 127.0.0.1, so they share the CPUs with the browser.
+- Chromium ${chromiumVersion} (headless, Debian build, \`--disable-gpu\`), a fresh browser per page run and no DevTools
+  client attached: a client with the Network domain on (as Playwright's) is sent every WebSocket frame, work per line that
+  is not the page's. The pages report to the page server over HTTP. On ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'},
+  ${Math.round(totalmem() / 2 ** 30)} GiB; the page server and the log server run in the Node process that starts the browser,
+  on 127.0.0.1, so they share the CPUs with it.
 - Browser part: ${num((Date.now() - started) / 1_000)} s. 1-minute load average ${num(loadBefore, 1)} before it, ${num(loadavg()[0]!, 1)} after; above
   ${cpus().length}, other processes were competing for the CPUs, which makes rates and long tasks noisier (the ratios less so).
 - Pages built with Vite ${pkgVersion('vite')} (production); react ${pkgVersion('react')}, @melloware/react-logviewer ${pkgVersion('@melloware/react-logviewer')}.

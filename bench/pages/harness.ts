@@ -5,7 +5,11 @@
  * - Records long tasks (PerformanceObserver 'longtask': main-thread tasks over 50 ms).
  * - `watchFor(marker)`: a MutationObserver that notes when text containing `marker` enters the DOM, then checks
  *   in the next frame that it is on screen (inside the viewport and its scroll container).
- * - Reports to the Node harness through the `__benchEvent` binding (bench/browser.ts exposes it).
+ * - Reports to the Node harness by POSTing to the page server (`/__bench/<run>/<event>`), not through the DevTools
+ *   protocol: the log pages run in a Chromium that has no DevTools client, which would otherwise be sent every
+ *   WebSocket frame. 'ready' carries the heap before the stream; 'done' is followed, 0.5 s later, by 'result'
+ *   (the page's figures) and then 'heap' (after a forced GC). A run that has not finished `cap` ms after its first
+ *   frame reports what it showed.
  */
 
 export interface LongTask {
@@ -30,8 +34,9 @@ export interface BenchPageState {
 declare global {
   interface Window {
     __bench: BenchPageState;
-    /** Exposed by the Node harness (page.exposeFunction). */
-    __benchEvent?: (name: string, data?: unknown) => Promise<void>;
+    /** Lines the bare page keeps. */
+    __lines?: string[];
+    gc?: () => void;
   }
 }
 
@@ -45,10 +50,56 @@ export const wsUrl = params.get('ws') ?? '';
 export const total = Number(params.get('n') ?? '0');
 /** Text that only the last line contains. */
 export const marker = params.get('marker') ?? '';
+/** The page run, which the Node side routes this page's reports by. */
+const run = params.get('run') ?? '0';
+/** How long after the first frame an unfinished run reports what it has. */
+const capMs = Number(params.get('cap') ?? '50000');
 
-export function report(name: string, data?: unknown): void {
-  void window.__benchEvent?.(name, data);
+function post(name: string, data?: unknown): void {
+  void fetch(`/__bench/${run}/${name}`, { method: 'POST', body: JSON.stringify(data ?? null), keepalive: true }).catch(
+    () => {},
+  );
 }
+
+/** MB of JS heap after a forced GC (Chromium runs with --expose-gc and precise memory info). */
+function heapMB(): number {
+  window.gc?.();
+  window.gc?.();
+  const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+  return (memory?.usedJSHeapSize ?? Number.NaN) / 2 ** 20;
+}
+
+/** Lines stored (bare page) or the highest line number drawn (follow mode shows the tail). */
+function shownLines(): number {
+  if (window.__lines !== undefined) return window.__lines.length;
+  let shown = 0;
+  for (const match of (document.body.textContent ?? '').matchAll(/seq (\d{6})/g)) shown = Math.max(shown, Number(match[1]));
+  return shown;
+}
+
+let ended = false;
+function end(finished: boolean): void {
+  if (ended) return;
+  ended = true;
+  // Long tasks that end after the last line still count.
+  setTimeout(() => {
+    post('result', { ...bench, finished, shown: finished ? total : shownLines() });
+    setTimeout(() => post('heap', heapMB()), 0);
+  }, 500);
+}
+
+export function report(name: 'ready' | 'done', data?: unknown): void {
+  if (name === 'ready') {
+    // Settle, then note the heap before the stream starts.
+    setTimeout(() => post('ready', heapMB()), 300);
+    return;
+  }
+  post(name, data);
+  end(true);
+}
+
+addEventListener('error', (event) => post('error', String(event.message)));
+addEventListener('unhandledrejection', (event) => post('error', String(event.reason)));
 
 // ---- long tasks ------------------------------------------------------------------------------
 
@@ -69,7 +120,9 @@ class InstrumentedWebSocket extends NativeWebSocket {
     this.addEventListener(
       'message',
       () => {
-        bench.firstFrameAt ??= performance.now();
+        if (bench.firstFrameAt !== undefined) return;
+        bench.firstFrameAt = performance.now();
+        setTimeout(() => end(false), capMs);
       },
       { once: true },
     );
