@@ -177,21 +177,24 @@ export const resourceKey = (resource: string, id: string): string => `${resource
  * So the faster the flow since the last flush, the longer the next one waits: an event after a quiet
  * spell is applied in the next frame; then `BUSY_FLUSH_MS` (~30 flushes a second); from
  * `FLOOD_RATE` events a second (more than a screenful of lines per frame) `FLOOD_FLUSH_MS` (10 a
- * second); from `TORRENT_RATE` `TORRENT_FLUSH_MS` (4 a second). A wait ends early when `QUIET_MS`
- * pass without a new event: the last lines of a stream are shown within that, not a pacing gap later.
+ * second); from `TORRENT_RATE` `TORRENT_FLUSH_MS` (4 a second). A wait ends early once `QUIET_MS`
+ * pass without a new event: the last lines of a stream are shown then, not a pacing gap later.
  */
 const BUSY_FLUSH_MS = 30;
 const FLOOD_FLUSH_MS = 100;
 const FLOOD_RATE = 2_000;
 const TORRENT_FLUSH_MS = 250;
 const TORRENT_RATE = 5_000;
-// Longer than a frame: a flood arrives in bursts, which a shorter quiet test would draw one by one.
-const QUIET_MS = 25;
+// About a frame: shorter, and the gaps between the bursts a flood arrives in would each be drawn.
+const QUIET_MS = 16;
 /** Hidden tabs get no frames: a flush waits at most this long for one. */
 const NO_FRAME_MS = 250;
 
-/** The animation-frame scheduler, paced as above (one per store); `pending()` is the queue's length. */
-function createFrameScheduler(pending: () => number): Scheduler {
+/**
+ * The animation-frame scheduler, paced as above (one per store): `pending()` is the number of events
+ * waiting, `lastEventAt()` the `performance.now()` of the newest.
+ */
+function createFrameScheduler(pending: () => number, lastEventAt: () => number): Scheduler {
   let lastFlushAt = Number.NEGATIVE_INFINITY;
   let gap = BUSY_FLUSH_MS;
   return (flush) => {
@@ -216,16 +219,15 @@ function createFrameScheduler(pending: () => number): Scheduler {
     };
     // The wait is a timer, not a frame callback per frame: a requested frame costs a frame's work
     // (and the compositor's) even when nothing changed, which is what pacing is there to save.
-    let seen = -1;
     const wait = () => {
-      const left = lastFlushAt + gap - performance.now();
-      const size = pending();
-      if (left <= 0 || size === seen) {
+      const now = performance.now();
+      const left = lastFlushAt + gap - now;
+      const quiet = now - lastEventAt();
+      if (left <= 0 || quiet >= QUIET_MS) {
         inNextFrame();
         return;
       }
-      seen = size;
-      timer = setTimeout(wait, Math.min(left, QUIET_MS));
+      timer = setTimeout(wait, Math.min(left, QUIET_MS - quiet));
     };
     wait();
     return () => {
@@ -273,9 +275,16 @@ export function createOpstreamStore(options: OpstreamStoreOptions = {}): Opstrea
   const channelCapacity = options.channelCapacity ?? 1_000;
   const maxQueued = options.maxQueued ?? 200_000;
   const now = options.now ?? Date.now;
+  // Only the frame scheduler reads the newest event's time.
+  const paced = options.schedule === undefined && typeof requestAnimationFrame === 'function';
   const schedule =
     options.schedule ??
-    (typeof requestAnimationFrame === 'function' ? createFrameScheduler(() => queue.length) : microtaskScheduler);
+    (paced
+      ? createFrameScheduler(
+          () => queue.length,
+          () => lastIngestAt,
+        )
+      : microtaskScheduler);
 
   const store = createStore<OpstreamState>()(() => ({
     operations: {},
@@ -288,6 +297,7 @@ export function createOpstreamStore(options: OpstreamStoreOptions = {}): Opstrea
   }));
 
   let queue: OpstreamEvent[] = [];
+  let lastIngestAt = 0;
   let cancelScheduled: (() => void) | undefined;
   const listeners = new Set<(events: readonly OpstreamEvent[]) => void>();
   // Rings live outside the immutable state so that paused streams keep filling.
@@ -666,6 +676,7 @@ export function createOpstreamStore(options: OpstreamStoreOptions = {}): Opstrea
         }
       }
       for (let i = 0; i < events.length; i++) queue.push(events[i]!);
+      if (paced) lastIngestAt = performance.now();
       if (queue.length >= maxQueued) flush();
       else cancelScheduled ??= schedule(flush);
     },

@@ -117,7 +117,7 @@ describe('batching', () => {
         send(300);
         vi.advanceTimersByTime(5);
       }
-      // When it stops just after a flush, its last lines wait for 25 quiet ms and a frame, not for the 250 ms gap.
+      // When it stops just after a flush, its last lines wait for 16 quiet ms and a frame, not for the 250 ms gap.
       const before = flushes;
       while (flushes === before) {
         send(300);
@@ -127,7 +127,7 @@ describe('batching', () => {
       const last = sent;
       vi.advanceTimersByTime(10);
       expect(total()).toBeLessThan(last);
-      vi.advanceTimersByTime(50);
+      vi.advanceTimersByTime(25);
       expect(total()).toBe(last);
       store.destroy();
     } finally {
