@@ -21,7 +21,7 @@
  *  CHROMIUM_PATH          default /usr/bin/chromium
  *  BENCH_BROWSER_CAP_S    per page run, default 50 (keeps the whole part under ~6 min)
  *  BENCH_BROWSER_SIZES    default "20000,100000"
- *  BENCH_BROWSER_REPEATS  runs of (a), (b), (b0) per size, median kept; default 5
+ *  BENCH_BROWSER_REPEATS  runs of (a), (b), (b0) per size, median kept; default 7
  *  BENCH_BROWSER_PAGES    e.g. "opstream,metrics": only these (and the ceiling)
  *  BENCH_BROWSER_TRACE    a directory: unminified pages, and a CPU profile of each (a)/(b) run and of the dashboard
  *                         (with BENCH_BROWSER_TRACE_TIMELINE=1 a Chrome trace instead), through Playwright: the
@@ -42,7 +42,7 @@ const pagesDir = fileURLToPath(new URL('./pages/', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CAP_MS = Number(process.env.BENCH_BROWSER_CAP_S ?? '50') * 1_000;
 const SIZES = (process.env.BENCH_BROWSER_SIZES ?? '20000,100000').split(',').map(Number);
-const REPEATS = Math.max(1, Number(process.env.BENCH_BROWSER_REPEATS ?? '5'));
+const REPEATS = Math.max(1, Number(process.env.BENCH_BROWSER_REPEATS ?? '7'));
 /** A directory: record a Chrome trace of each opstream LogViewer run there (slows the run; for profiling). */
 const TRACE_DIR = process.env.BENCH_BROWSER_TRACE;
 /** Which pages to run (for working on one of them): default all. */
