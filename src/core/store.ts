@@ -174,8 +174,8 @@ export const resourceKey = (resource: string, id: string): string => `${resource
  * Pacing of the frame flushes. Every flush re-renders, lays out, paints and rasterizes what shows the
  * new events; while events pour in, doing that at the display's rate costs more CPU than taking the
  * events in (on a small machine it slows the stream itself), for text nobody can read at that speed.
- * So the faster the flow since the last flush, the longer the next one waits: an event after a quiet
- * spell is applied in the next frame; then `BUSY_FLUSH_MS` (~30 flushes a second); from
+ * So the faster the flow since the last flush, the longer the wait: an event after a quiet spell is
+ * applied in the next frame; then `BUSY_FLUSH_MS` (~30 flushes a second); from
  * `FLOOD_RATE` events a second (more than a screenful of lines per frame) `FLOOD_FLUSH_MS` (10 a
  * second); from `TORRENT_RATE` `TORRENT_FLUSH_MS` (4 a second). A wait ends early once `QUIET_MS`
  * pass without a new event: the last lines of a stream are shown then, not a pacing gap later.
@@ -196,7 +196,11 @@ const NO_FRAME_MS = 250;
  */
 function createFrameScheduler(pending: () => number, lastEventAt: () => number): Scheduler {
   let lastFlushAt = Number.NEGATIVE_INFINITY;
-  let gap = BUSY_FLUSH_MS;
+  /** The wait for the flow so far: events a second since the last flush (none after a quiet spell). */
+  const gapAt = (now: number): number => {
+    const rate = (pending() * 1_000) / Math.max(16, now - lastFlushAt);
+    return rate >= TORRENT_RATE ? TORRENT_FLUSH_MS : rate >= FLOOD_RATE ? FLOOD_FLUSH_MS : BUSY_FLUSH_MS;
+  };
   return (flush) => {
     let done = false;
     let raf: number | undefined;
@@ -206,11 +210,7 @@ function createFrameScheduler(pending: () => number, lastEventAt: () => number):
       done = true;
       if (raf !== undefined) cancelAnimationFrame(raf);
       clearTimeout(timer);
-      const at = performance.now();
-      // Events a second since the last flush (none after a first event or a quiet spell).
-      const rate = (pending() * 1_000) / Math.max(16, at - lastFlushAt);
-      gap = rate >= TORRENT_RATE ? TORRENT_FLUSH_MS : rate >= FLOOD_RATE ? FLOOD_FLUSH_MS : BUSY_FLUSH_MS;
-      lastFlushAt = at;
+      lastFlushAt = performance.now();
       flush();
     };
     const inNextFrame = () => {
@@ -219,9 +219,10 @@ function createFrameScheduler(pending: () => number, lastEventAt: () => number):
     };
     // The wait is a timer, not a frame callback per frame: a requested frame costs a frame's work
     // (and the compositor's) even when nothing changed, which is what pacing is there to save.
+    // The flow is measured again at every check, so a burst gets its pace before its first full flush.
     const wait = () => {
       const now = performance.now();
-      const left = lastFlushAt + gap - now;
+      const left = lastFlushAt + gapAt(now) - now;
       const quiet = now - lastEventAt();
       if (left <= 0 || quiet >= QUIET_MS) {
         inNextFrame();

@@ -111,6 +111,15 @@ describe('batching', () => {
       expect(torrent.perSecond).toBeLessThanOrEqual(5);
       // Waiting costs no frame callbacks: one frame per flush.
       expect(torrent.frames).toBe(torrent.flushes);
+      // After a quiet spell, a torrent's first events are applied in the next frame, and the next
+      // flush already waits the torrent's 250 ms (the flow is measured while waiting).
+      vi.advanceTimersByTime(1_000);
+      flushes = 0;
+      for (let t = 0; t < 200; t += 5) {
+        send(300);
+        vi.advanceTimersByTime(5);
+      }
+      expect(flushes).toBe(1);
       vi.advanceTimersByTime(1_000);
       flushes = 0;
       for (let t = 0; t < 1_000; t += 5) {
