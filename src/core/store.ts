@@ -282,7 +282,7 @@ export function createOpstreamStore(options: OpstreamStoreOptions = {}): Opstrea
     options.schedule ??
     (paced
       ? createFrameScheduler(
-          () => queue.length,
+          () => unpublished,
           () => lastIngestAt,
         )
       : microtaskScheduler);
@@ -297,7 +297,8 @@ export function createOpstreamStore(options: OpstreamStoreOptions = {}): Opstrea
     feed: { version: 0, ring: new Ring<FeedEvent>(options.feedCapacity ?? 500) },
   }));
 
-  let queue: OpstreamEvent[] = [];
+  /** Events applied to the drafts since the last publish. */
+  let unpublished = 0;
   let lastIngestAt = 0;
   let cancelScheduled: (() => void) | undefined;
   const listeners = new Set<(events: readonly OpstreamEvent[]) => void>();
@@ -640,11 +641,9 @@ export function createOpstreamStore(options: OpstreamStoreOptions = {}): Opstrea
   const flush = () => {
     cancelScheduled?.();
     cancelScheduled = undefined;
-    if (queue.length === 0) return;
-    const batch = queue;
-    queue = [];
+    if (unpublished === 0) return;
+    unpublished = 0;
     try {
-      for (let i = 0; i < batch.length; i++) apply(batch[i]!);
       publish();
     } finally {
       resetDrafts();
@@ -676,9 +675,12 @@ export function createOpstreamStore(options: OpstreamStoreOptions = {}): Opstrea
           console.error('[opstream] event listener threw', error);
         }
       }
-      for (let i = 0; i < events.length; i++) queue.push(events[i]!);
+      // Applied to the drafts and rings now, published at the flush: an event object is garbage as soon
+      // as it is applied, instead of waiting (and surviving young-generation GCs) in a queue.
+      for (let i = 0; i < events.length; i++) apply(events[i]!);
+      unpublished += events.length;
       if (paced) lastIngestAt = performance.now();
-      if (queue.length >= maxQueued) flush();
+      if (unpublished >= maxQueued) flush();
       else cancelScheduled ??= schedule(flush);
     },
     flush,
