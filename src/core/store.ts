@@ -141,18 +141,21 @@ export interface OpstreamStoreOptions {
   feedCapacity?: number;
   /** Messages kept per channel. */
   channelCapacity?: number;
-  /** When queued events are applied; default: next animation frame, else a microtask. */
+  /** When ingested events are published; default: animation frames (paced), else a microtask. */
   schedule?: Scheduler;
-  /** Apply at once past this many queued events (a hidden tab gets no frames). */
+  /** Publish at once past this many unpublished events (a hidden tab gets no frames). */
   maxQueued?: number;
   /** Clock for operations registered before their first event. */
   now?: () => number;
 }
 
 export interface OpstreamStore extends StoreApi<OpstreamState> {
-  /** Queues events; they are applied together at the next scheduled flush. */
+  /**
+   * Takes events in: the rings (log lines, samples, messages) fill at once, and the state that points
+   * at them is published, in one update, at the next scheduled flush.
+   */
   ingest(events: readonly OpstreamEvent[]): void;
-  /** Applies every queued event now, in one state update. */
+  /** Publishes every ingested event now, in one state update. */
   flush(): void;
   /** Called synchronously with every ingested batch (before it is applied). */
   listen(listener: (events: readonly OpstreamEvent[]) => void): () => void;
@@ -269,7 +272,7 @@ type MutableOperation = {
 // createOpstreamStore
 // ---------------------------------------------------------------------------------------------
 
-/** The event store: zustand vanilla, batched once per frame, rings instead of growing arrays. */
+/** The event store: zustand vanilla, published in paced animation frames, rings instead of growing arrays. */
 export function createOpstreamStore(options: OpstreamStoreOptions = {}): OpstreamStore {
   const logCapacity = options.logCapacity ?? 100_000;
   const metricCapacity = options.metricCapacity ?? 3_600;

@@ -39,6 +39,24 @@ describe('batching', () => {
     expect(store.getState().logs.s).toMatchObject({ total: 1_000, version: 1, status: 'live' });
   });
 
+  it('fills the rings at ingest and moves the published state at the flush', () => {
+    const { store, scheduled, updates } = setup();
+    store.ingest([{ kind: 'log', stream: 's', line: 'first', at: 1 }]);
+    scheduled[0]!();
+    const published = store.getState().logs.s!;
+    store.ingest([
+      { kind: 'log', stream: 's', line: 'second', at: 2 },
+      { kind: 'log', stream: 's', line: 'third', at: 3 },
+    ]);
+    // Nothing waits in a queue: the lines are in the ring, the state still says what was published.
+    expect(published.buffer.total).toBe(3);
+    expect(published.buffer.text(2)).toBe('third');
+    expect(store.getState().logs.s).toBe(published);
+    expect(updates()).toBe(1);
+    scheduled[0]!();
+    expect(store.getState().logs.s).toMatchObject({ total: 3, version: 2 });
+  });
+
   it('flush() applies at once and cancels the scheduled flush', () => {
     const { store, scheduled } = setup();
     store.ingest([{ kind: 'log', stream: 's', line: 'x', at: 1 }]);
