@@ -16,13 +16,15 @@
  * the time of each store flush to the end of its frame's work, and to the next animation frame.
  *
  * The pages (bench/pages) are built with Vite (production, one multi-page build into a temp dir) and served by
- * node:http on 127.0.0.1. Each page run gets a fresh headless Chromium with no DevTools client (see openLogPage);
+ * node:http on 127.0.0.1. Each page run gets a fresh headless Chromium with no DevTools client (see openPage);
  * pages report back over HTTP. Profiling uses Playwright. `npx tsx bench/browser.ts` runs this part alone. Environment:
  *  CHROMIUM_PATH          default /usr/bin/chromium
  *  BENCH_BROWSER_CAP_S    per page run, default 50 (keeps the whole part under ~6 min)
  *  BENCH_BROWSER_SIZES    default "20000,100000"
  *  BENCH_BROWSER_REPEATS  runs of (a), (b), (b0) per size, median kept; default 7
  *  BENCH_BROWSER_PAGES    e.g. "opstream,metrics": only these (and the ceiling)
+ *  BENCH_BROWSER_PLAYWRIGHT=1  run the pages through Playwright, as profiling does (to see what its DevTools
+ *                         client costs: every WebSocket frame is sent to it)
  *  BENCH_BROWSER_TRACE    a directory: unminified pages, and a CPU profile of each (a)/(b) run and of the dashboard
  *                         (with BENCH_BROWSER_TRACE_TIMELINE=1 a Chrome trace instead), through Playwright: the
  *                         figures are then slower
@@ -45,6 +47,8 @@ const SIZES = (process.env.BENCH_BROWSER_SIZES ?? '20000,100000').split(',').map
 const REPEATS = Math.max(1, Number(process.env.BENCH_BROWSER_REPEATS ?? '7'));
 /** A directory: record a Chrome trace of each opstream LogViewer run there (slows the run; for profiling). */
 const TRACE_DIR = process.env.BENCH_BROWSER_TRACE;
+/** Pages through Playwright (a DevTools client attached) rather than a bare Chromium: for profiling, or to compare. */
+const VIA_PLAYWRIGHT = TRACE_DIR !== undefined || process.env.BENCH_BROWSER_PLAYWRIGHT === '1';
 /** Which pages to run (for working on one of them): default all. */
 const ONLY = process.env.BENCH_BROWSER_PAGES?.split(',');
 const CHROMIUM_ARGS = [
@@ -368,7 +372,7 @@ function chromiumCpuSeconds(): number {
   return total;
 }
 
-/** A Playwright page (profiling, and the dashboard): 1280 x 800, page errors logged. */
+/** A Playwright page (profiling, or BENCH_BROWSER_PLAYWRIGHT=1): 1280 x 800, page errors logged. */
 async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -404,12 +408,12 @@ const HEADLESS_ARGS = [
 ];
 
 /**
- * A log page in its own headless Chromium with no DevTools client. Playwright drives Chromium over the DevTools
+ * A page in its own headless Chromium with no DevTools client. Playwright drives Chromium over the DevTools
  * protocol with the Network domain on, and so is sent every WebSocket frame the page gets: per line, work in the
  * renderer, the browser process and this process that has nothing to do with the page, and that would dilute
  * every page's own cost. The page reports over HTTP instead (bench/pages/harness.ts).
  */
-async function openLogPage(url: string): Promise<{ close: () => Promise<void> }> {
+async function openPage(url: string): Promise<{ close: () => Promise<void> }> {
   const profileDir = mkdtempSync(join(tmpdir(), 'opstream-bench-chromium-'));
   // Its own process group, so that closing it ends every Chromium process, not only the browser's.
   const child = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, ...HEADLESS_ARGS, `--user-data-dir=${profileDir}`, url], {
@@ -492,9 +496,9 @@ async function runLogPage(
     cap: String(CAP_MS),
   });
   const url = `${httpUrl}/${name}.html?${query}`;
-  // Profiling needs a DevTools client; the figures are then slower (see openLogPage).
-  const page = TRACE_DIR === undefined ? undefined : await newPage(await playwright());
-  const opened = page === undefined ? await openLogPage(url) : undefined;
+  // Profiling needs a DevTools client; the figures are then slower (see openPage).
+  const page = VIA_PLAYWRIGHT ? await newPage(await playwright()) : undefined;
+  const opened = page === undefined ? await openPage(url) : undefined;
   try {
     if (page !== undefined) await page.goto(url);
     const ready = await within(Promise.all([reportOf(run, 'ready'), connection]), 30_000);
@@ -511,7 +515,23 @@ async function runLogPage(
     const cpuSeconds = chromiumCpuSeconds() - cpuBefore;
     await profile?.();
     const heap = await within(reportOf(run, 'heap'), 20_000);
-    if (result === TIMED_OUT) throw new Error(`${name}: no result from the page`);
+    if (result === TIMED_OUT) {
+      log(`${name}: no result from the page (did it crash?)`);
+      return {
+        page: name,
+        lines: n,
+        finished: false,
+        shown: Number.NaN,
+        seconds: CAP_MS / 1_000,
+        rate: Number.NaN,
+        longest: Number.NaN,
+        over50: Number.NaN,
+        heapMB: Number.NaN,
+        heapBeforeMB: heapBefore as number,
+        visible: undefined,
+        cpuPer1k: Number.NaN,
+      };
+    }
     const state = result as PageState & { finished: boolean; shown: number };
     const heapMB = heap === TIMED_OUT ? Number.NaN : (heap as number);
     const heapBeforeMB = heapBefore as number;
@@ -559,8 +579,8 @@ const quantile = (values: number[], q: number): number => {
 async function runMetricsPage(playwright: () => Promise<Browser>, httpUrl: string): Promise<MetricsRun> {
   const run = ++runs;
   const url = `${httpUrl}/metrics.html?${new URLSearchParams({ seconds: '10', run: String(run) })}`;
-  const page = TRACE_DIR === undefined ? undefined : await newPage(await playwright());
-  const opened = page === undefined ? await openLogPage(url) : undefined;
+  const page = VIA_PLAYWRIGHT ? await newPage(await playwright()) : undefined;
+  const opened = page === undefined ? await openPage(url) : undefined;
   try {
     const profile = page === undefined ? undefined : await startProfile(page, 'metrics');
     if (page !== undefined) await page.goto(url);
@@ -673,7 +693,7 @@ export async function runBrowserBenchmarks(): Promise<string> {
     const served = await serve(outDir);
     http = served.server;
     server = await startLogServer();
-    // Playwright only when profiling (see openLogPage).
+    // Playwright only when profiling or asked for (see openPage).
     const playwright = async () =>
       (browser ??= await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS }));
     const chromiumVersion = /[\d.]+/.exec(execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }))?.[0] ?? 'unknown';
