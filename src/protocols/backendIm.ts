@@ -128,27 +128,30 @@ const EMPTY: UnknownRecord = Object.freeze({});
 
 const invalid = (message: string): OpstreamError => new OpstreamError('invalid_command', message);
 
-// Start-frame fields the event already carries in its own fields (`at`, `message`, `progress`, `step`).
-const isNormalizedStartField = (key: string): boolean => {
-  switch (key) {
-    case 'timestamp':
-    case 'time':
-    case 'message':
-    case 'progress':
-    case 'step':
-    case 'description':
-      return true;
-    default:
-      return false;
-  }
-};
-
 /**
  * A start frame's own fields (`commit`, `test_cmd`, `namespace`... the document says "etc."), as sent,
- * for the event's `data`; undefined when there are none. Start frames are one per operation: copying is cheap.
+ * for the event's `data`; undefined when there are none. A field is left out only when the event
+ * carries its value (`at`, `message`, `progress`, `step`): one it could not use stays, so nothing is
+ * lost. Start frames are one per operation: copying is cheap.
  */
-const startDetails = (body: UnknownRecord): UnknownRecord | undefined => {
-  const kept = Object.entries(body).filter(([key]) => !isNormalizedStartField(key));
+const startDetails = (body: UnknownRecord, event: OperationEvent): UnknownRecord | undefined => {
+  // The time field `at` was read from (see decodeUpdate), when it parsed.
+  const timeKey = body.timestamp != null ? 'timestamp' : body.time != null ? 'time' : undefined;
+  const carried = (key: string, value: unknown): boolean => {
+    switch (key) {
+      case 'message':
+        return event.message !== undefined;
+      case 'progress':
+        return event.progress !== undefined;
+      case 'step':
+        return event.step !== undefined;
+      case 'description':
+        return event.step?.description !== undefined;
+      default:
+        return key === timeKey && !Number.isNaN(parseTime(value, Number.NaN));
+    }
+  };
+  const kept = Object.entries(body).filter(([key, value]) => !carried(key, value));
   // fromEntries defines properties: a sent "__proto__" key stays a plain field.
   return kept.length === 0 ? undefined : Object.fromEntries(kept);
 };
@@ -374,7 +377,7 @@ export function backendIm(options: BackendImOptions = {}): ProtocolAdapter<Backe
     switch (updateType) {
       case 'start': {
         event.status = 'running';
-        const details = startDetails(body);
+        const details = startDetails(body, event);
         if (details !== undefined) event.data = details;
         break;
       }

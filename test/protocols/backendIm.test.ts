@@ -333,7 +333,19 @@ describe('backendIm update types', () => {
     const data = (start(JSON.parse('{"__proto__": {"polluted": true}, "commit": "c"}')) as { data: object }).data;
     expect(Object.keys(data)).toEqual(['__proto__', 'commit']);
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a start frame keeps in data the fields the event could not use', () => {
+    const { decode } = setup();
+    const start = (data: unknown) => decode(update('deploy_update', 'start', data))[0] as { data?: unknown };
+    // A description without a step, a message that is not text, a progress out of range, a second
+    // time field and an unparseable one: none reaches the event's own fields, so all stay in data.
+    expect(start({ description: 'Deploying app', commit: 'c' }).data).toEqual({ description: 'Deploying app', commit: 'c' });
+    expect(start({ message: { text: 'x' }, progress: 150 }).data).toEqual({ message: { text: 'x' }, progress: 150 });
+    expect(start({ timestamp: '2023-05-15T12:34:56Z', time: 'later' }).data).toEqual({ time: 'later' });
+    expect(start({ timestamp: 'soon' }).data).toEqual({ timestamp: 'soon' });
+    // The ones it used are not repeated.
+    expect(start({ step: 'rollout', description: 'Rolling out', progress: 10, message: 'go' })).not.toHaveProperty('data');
   });
 
   it('an update_type complete does not end the operation; *_complete does', () => {
