@@ -146,31 +146,6 @@ export const parseTime = (value: unknown, fallback: number): number => {
   return Math.abs(value) < SECONDS_LIMIT ? Math.round(value * 1000) : Math.round(value);
 };
 
-// Multipliers for byte units (SI and binary) and bare SI suffixes. No prototype: a suffix such as
-// "constructor" must be an unknown unit, not an inherited function.
-const BYTE_SCALE: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  ki: 1024,
-  kib: 1024,
-  mi: 1024 ** 2,
-  mib: 1024 ** 2,
-  gi: 1024 ** 3,
-  gib: 1024 ** 3,
-  ti: 1024 ** 4,
-  tib: 1024 ** 4,
-});
-const SI_SCALE: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-});
-
 export interface Quantity {
   /** The number in base units (bytes, bytes/s, cores, percent). */
   value: number;
@@ -193,9 +168,9 @@ const toQuantity = (n: number, suffix: string, perSecond: boolean): Quantity | u
   return undefined;
 };
 
-// BYTE_SCALE and SI_SCALE lookups with the known units as switches first: the suffix is a fresh string,
-// which an object lookup would have to intern (hash it, search the string table). Anything else still goes
-// through the tables, prototype quirks included ("5constructor" reads as NaN bytes, as it always did).
+// Multipliers for byte units (SI and binary) and bare SI suffixes, as switches: the suffix is a fresh
+// string, which an object lookup would have to intern (hash it, search the string table), and a switch
+// has no inherited names ("5constructor" is no unit).
 const byteScale = (unit: string): number | undefined => {
   switch (unit) {
     case 'b':
@@ -220,14 +195,8 @@ const byteScale = (unit: string): number | undefined => {
     case 'ti':
     case 'tib':
       return 1024 ** 4;
-    case '':
-    case 'k':
-    case 'm':
-    case 'g':
-    case 't':
-      return undefined;
     default:
-      return BYTE_SCALE[unit];
+      return undefined;
   }
 };
 
@@ -244,7 +213,7 @@ const siScale = (suffix: string): number | undefined => {
     case 'T':
       return 1e12;
     default:
-      return SI_SCALE[suffix];
+      return undefined;
   }
 };
 

@@ -1,4 +1,5 @@
 import { OpstreamError } from '../core/errors';
+import { TERMINAL } from '../core/terminal';
 import type {
   EventError,
   LogEvent,
@@ -74,8 +75,7 @@ const DEPLOYMENT_STATUS: Readonly<Record<string, OperationStatus>> = {
 export const mistDeploymentStatus = (status: string): OperationStatus =>
   DEPLOYMENT_STATUS[status.toLowerCase()] ?? 'running';
 
-const isTerminal = (status: OperationStatus | undefined): boolean =>
-  status === 'succeeded' || status === 'failed' || status === 'cancelled';
+const isTerminal = (status: OperationStatus | undefined): boolean => status !== undefined && TERMINAL.has(status);
 
 const readId = (value: unknown): string | undefined => {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;

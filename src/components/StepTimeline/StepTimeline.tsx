@@ -8,6 +8,7 @@ import {
   type ReactNode,
 } from 'react';
 import type { OperationStatus } from '../../core/events';
+import { TERMINAL } from '../../core/terminal';
 import type { OperationState, StepState, TransitionState } from '../../core/store';
 import { useOperationState } from '../../react/useOperationState';
 import { safeHref } from '../LogViewer/ansi';
@@ -31,8 +32,6 @@ export interface StepTimelineProps extends Omit<HTMLAttributes<HTMLElement>, 'ch
   /** Lines of a step's output shown before "show all". Default 200. */
   maxOutputLines?: number;
 }
-
-const TERMINAL: ReadonlySet<OperationStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
  * An operation as an ordered list of steps: status icons, server-time durations, a live clock on
