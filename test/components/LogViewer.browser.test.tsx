@@ -301,6 +301,22 @@ describe('follow', () => {
     }
   });
 
+  it('pausing a wrapped log that followed keeps the lines in place', async () => {
+    mount({ defaultWrap: true });
+    const text = (i: number) => `line ${i} ${'wrapped words '.repeat(20 + ((i * 7) % 30))}end`;
+    for (let batch = 0; batch < 4; batch++) push(numbered(batch * 40, batch * 40 + 40, text));
+    await frames(2);
+    const line = topVisibleLine();
+    const top = row(line)!.getBoundingClientRect().top;
+    await userEvent.click(followButton()); // pause: every row of the tail's chunks is drawn from now on
+    await frames(3);
+    expect(row(line)!.getBoundingClientRect().top).toBeCloseTo(top, 0);
+    const all = rows();
+    for (let i = 1; i < all.length; i++) {
+      expect(all[i]!.getBoundingClientRect().top).toBeGreaterThanOrEqual(all[i - 1]!.getBoundingClientRect().bottom - 0.5);
+    }
+  });
+
   it('End resumes following; the follow toggle pauses and resumes', async () => {
     mount();
     push(numbered(0, 400));

@@ -805,7 +805,8 @@ export const LogViewer = forwardRef<HTMLDivElement, LogViewerProps>(function Log
                     <LogChunk
                       buffer={buffer}
                       start={start}
-                      from={isPinned ? start : Math.min(end, Math.max(start, tailFrom))}
+                      // Rows of one height only: a spacer cannot stand for wrapped or expanded rows.
+                      from={isPinned || fitWidth ? start : Math.min(end, Math.max(start, tailFrom))}
                       rowHeight={rowHeight}
                       end={end}
                       view={view}
