@@ -8,7 +8,7 @@ import type {
   OpstreamEvent,
   ResourceEvent,
 } from '../core/events';
-import { asRecord, asString, asNumber, parseQuantity, parseTime } from './fields';
+import { asRecord, asString, asNumber, asText, parseQuantity, parseTime } from './fields';
 import type { UnknownRecord } from './fields';
 import type { Frame, ProtocolAdapter, ProtocolContext, ReconnectOptions } from './types';
 
@@ -78,11 +78,6 @@ const readJobStatus = (value: unknown): OperationStatus | undefined => {
 // V8 reads named properties much faster than computed ones, and absent names are the common case here.
 // `a ?? b` chains keep the lists' order and stop at the first hit, as the loops did.
 
-/** A non-empty string (numbers as strings), else undefined. */
-const text = (value: unknown): string | undefined => {
-  const s = asString(value);
-  return s === '' ? undefined : s;
-};
 
 /** A readable time (epoch ms), else undefined. */
 const time = (value: unknown): number | undefined => {
@@ -124,8 +119,8 @@ const readError = (
   const rec = asRecord(value);
   if (rec !== undefined) {
     return {
-      code: text(rec.code) ?? text(rec.type) ?? fallbackCode,
-      message: text(rec.message) ?? text(rec.error) ?? text(rec.reason) ?? fallbackMessage,
+      code: asText(rec.code) ?? asText(rec.type) ?? fallbackCode,
+      message: asText(rec.message) ?? asText(rec.error) ?? asText(rec.reason) ?? fallbackMessage,
     };
   }
   return { code: fallbackCode, message: fallbackMessage };
@@ -217,7 +212,7 @@ const decodeJob = (
   frame: UnknownRecord,
   ctx: ProtocolContext,
 ): OperationEvent | undefined => {
-  const operationId = text(data.jobId) ?? text(data.job_id) ?? text(data.id);
+  const operationId = asText(data.jobId) ?? asText(data.job_id) ?? asText(data.id);
   if (operationId === undefined) return undefined;
   const status = spec.fixed ? spec.status : (readJobStatus(data.status) ?? spec.status);
   const event: OperationEvent = {
@@ -230,11 +225,11 @@ const decodeJob = (
   };
   const progress = readPercent(data);
   if (progress !== undefined) event.progress = progress;
-  const message = text(data.message) ?? text(data.reason);
+  const message = asText(data.message) ?? asText(data.reason);
   if (message !== undefined) event.message = message;
   if (spec.status === 'succeeded' && data.result !== undefined) event.result = data.result;
   if (spec.status === 'failed') {
-    const code = text(data.code) ?? text(data.errorCode) ?? 'job_failed';
+    const code = asText(data.code) ?? asText(data.errorCode) ?? 'job_failed';
     event.error = readError(data.error ?? data.message, code, 'Job failed');
   }
   if (spec.details) {
@@ -246,8 +241,8 @@ const decodeJob = (
 
 /** The job's type and instance, under the contract's names; undefined when the frame has neither. */
 const readJobData = (data: UnknownRecord): ArkJobData | undefined => {
-  const jobType = text(data.jobType) ?? text(data.job_type);
-  const instanceId = text(data.instanceId) ?? text(data.instance_id);
+  const jobType = asText(data.jobType) ?? asText(data.job_type);
+  const instanceId = asText(data.instanceId) ?? asText(data.instance_id);
   if (jobType === undefined && instanceId === undefined) return undefined;
   const details: ArkJobData = {};
   if (jobType !== undefined) details.jobType = jobType;
@@ -264,8 +259,8 @@ const decodeResource = (
   ctx: ProtocolContext,
 ): ResourceEvent | undefined => {
   const id =
-    (resource === 'instance' ? (text(data.instanceId) ?? text(data.instance_id)) : (text(data.agentId) ?? text(data.agent_id))) ??
-    text(data.id);
+    (resource === 'instance' ? (asText(data.instanceId) ?? asText(data.instance_id)) : (asText(data.agentId) ?? asText(data.agent_id))) ??
+    asText(data.id);
   if (id === undefined) return undefined;
   const event: ResourceEvent = {
     kind: 'resource',
@@ -275,9 +270,9 @@ const decodeResource = (
     at: pickTime(data, frame, readTime, ctx),
     data,
   };
-  const status = text(data.status) ?? text(data.newStatus) ?? text(data.state);
+  const status = asText(data.status) ?? asText(data.newStatus) ?? asText(data.state);
   if (status !== undefined) event.status = status;
-  const previous = text(data.previousStatus) ?? text(data.previous) ?? text(data.oldStatus) ?? text(data.from);
+  const previous = asText(data.previousStatus) ?? asText(data.previous) ?? asText(data.oldStatus) ?? asText(data.from);
   if (previous !== undefined) event.previous = previous;
   return event;
 };
@@ -287,7 +282,7 @@ const decodeInstanceLog = (
   frame: UnknownRecord,
   ctx: ProtocolContext,
 ): LogEvent | undefined => {
-  const instanceId = text(data.instanceId) ?? text(data.instance_id) ?? text(data.id);
+  const instanceId = asText(data.instanceId) ?? asText(data.instance_id) ?? asText(data.id);
   // An empty line is still a line; only a missing one makes the frame unreadable.
   const line = asString(data.message) ?? asString(data.line) ?? asString(data.text);
   if (instanceId === undefined || line === undefined) return undefined;
@@ -297,7 +292,7 @@ const decodeInstanceLog = (
     line,
     at: pickTime(data, frame, LOG_TIME, ctx),
   };
-  const level = text(data.level) ?? text(data.severity);
+  const level = asText(data.level) ?? asText(data.severity);
   if (level !== undefined) event.level = level;
   return event;
 };
@@ -305,7 +300,7 @@ const decodeInstanceLog = (
 const decodeSystemError = (data: UnknownRecord, frame: UnknownRecord, ctx: ProtocolContext): ErrorEvent => {
   const { code, message } = readError(
     data.error ?? data.message,
-    text(data.code) ?? text(data.errorCode) ?? 'system_error',
+    asText(data.code) ?? asText(data.errorCode) ?? 'system_error',
     'System error',
   );
   const event: ErrorEvent = {
@@ -316,7 +311,7 @@ const decodeSystemError = (data: UnknownRecord, frame: UnknownRecord, ctx: Proto
   };
   // The context may name the job the error belongs to.
   const context = asRecord(data.context);
-  const operationId = context === undefined ? undefined : (text(context.jobId) ?? text(context.job_id));
+  const operationId = context === undefined ? undefined : (asText(context.jobId) ?? asText(context.job_id));
   if (operationId !== undefined) event.operationId = operationId;
   return event;
 };

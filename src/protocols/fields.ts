@@ -15,6 +15,12 @@ export const asString = (value: unknown): string | undefined => {
   return undefined;
 };
 
+/** asString, but an empty string is undefined too. */
+export const asText = (value: unknown): string | undefined => {
+  const s = asString(value);
+  return s === '' ? undefined : s;
+};
+
 /** A finite number, or a numeric string ("3.2"); anything else is undefined. */
 export const asNumber = (value: unknown): number | undefined => {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -383,11 +389,14 @@ export const inheritsNothing = (value: object): boolean => {
 };
 
 /** FNV-1a hex digest: a registry key that tells tokens apart without carrying them. */
-export const fingerprint = (text: string): string => {
+export const fingerprint = (text: string): string => fnv1a(text).toString(16).padStart(8, '0');
+
+/** The 32-bit FNV-1a hash of `text` (also what the simulators derive ids from). */
+export const fnv1a = (text: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return h >>> 0;
 };

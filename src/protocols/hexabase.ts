@@ -1,4 +1,5 @@
 import { OpstreamError } from '../core/errors';
+import { redactSecrets } from '../core/redact';
 import type {
   AlertSeverity,
   ErrorEvent,
@@ -13,6 +14,7 @@ import {
   asNumber,
   asRecord,
   asString,
+  asText,
   childName,
   childNamesOf,
   flattenInto,
@@ -110,12 +112,8 @@ const pick = (rec: UnknownRecord | undefined, a: string, b?: string, c?: string)
 };
 
 const pickString = (rec: UnknownRecord | undefined, a: string, b?: string, c?: string): string | undefined =>
-  nonEmpty(pick(rec, a, b, c));
+  asText(pick(rec, a, b, c));
 
-const nonEmpty = (value: unknown): string | undefined => {
-  const s = asString(value);
-  return s === '' ? undefined : s;
-};
 
 /**
  * `value`, read by the caller as `rec.<key>`, when it is neither undefined nor null and an own property:
@@ -354,8 +352,7 @@ interface HexabaseDecoder {
 }
 
 // Server text is echoed into events and errors; make sure it can never carry the token.
-const redact = (token: string, text: string): string =>
-  text.includes(token) ? text.split(token).join(REDACTED) : text;
+const redact = (token: string, text: string): string => redactSecrets(text, [token], REDACTED);
 
 /** `{code, message}` from `{error: {code, message}}`, `{error: "text"}` or top-level `code`/`message`. */
 const readError = (
@@ -367,13 +364,13 @@ const readError = (
   // pickString(...) of each field, with named reads (see `own`).
   const nested = asRecord(msg.error);
   const code =
-    nonEmpty(own(nested, 'code', nested?.code)) ??
-    nonEmpty(own(msg, 'code', msg.code) ?? own(msg, 'error_code', msg.error_code)) ??
+    asText(own(nested, 'code', nested?.code)) ??
+    asText(own(msg, 'code', msg.code) ?? own(msg, 'error_code', msg.error_code)) ??
     fallbackCode;
   const message =
-    nonEmpty(own(nested, 'message', nested?.message) ?? own(nested, 'description', nested?.description)) ??
-    nonEmpty(own(msg, 'error', msg.error)) ??
-    nonEmpty(own(msg, 'message', msg.message)) ??
+    asText(own(nested, 'message', nested?.message) ?? own(nested, 'description', nested?.description)) ??
+    asText(own(msg, 'error', msg.error)) ??
+    asText(own(msg, 'message', msg.message)) ??
     fallbackMessage;
   return { code: redact(d.token, code), message: redact(d.token, message) };
 };
@@ -405,34 +402,34 @@ const metricsEvent = (source: string, at: number, groups: unknown): MetricsEvent
 };
 
 // The per-frame readers below read the documented fields by name, `own(rec, key, rec.key)` for `pick(rec, key)`
-// and `nonEmpty(...)` for `pickString`: each read site then sees a few shapes and stays fast (see `own`).
+// and `asText(...)` for `pickString`: each read site then sees a few shapes and stays fast (see `own`).
 
 const workspaceEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
   const ws =
-    nonEmpty(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId)) ??
+    asText(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId)) ??
     pickString(asRecord(data.workspace), 'id');
   if (change === 'alert_triggered') {
     const alert = asRecord(own(data, 'alert', data.alert));
     if (alert === undefined) return raw(message, at);
-    const alertType = nonEmpty(own(alert, 'type', alert.type) ?? own(alert, 'name', alert.name));
+    const alertType = asText(own(alert, 'type', alert.type) ?? own(alert, 'name', alert.name));
     const id =
-      nonEmpty(own(alert, 'id', alert.id) ?? own(alert, 'alert_id', alert.alert_id)) ??
+      asText(own(alert, 'id', alert.id) ?? own(alert, 'alert_id', alert.alert_id)) ??
       `${ws ?? 'workspace'}:${alertType ?? 'alert'}:${at}`;
     const title =
-      nonEmpty(own(alert, 'title', alert.title) ?? own(alert, 'summary', alert.summary)) ??
+      asText(own(alert, 'title', alert.title) ?? own(alert, 'summary', alert.summary)) ??
       alertType ??
-      nonEmpty(own(alert, 'description', alert.description)) ??
+      asText(own(alert, 'description', alert.description)) ??
       'Alert';
     const severity = mapSeverity(own(alert, 'severity', alert.severity) ?? own(alert, 'level', alert.level));
     return [{ kind: 'alert', id, severity, title, at, data }];
   }
   if (ws === undefined) return raw(message, at);
-  const status = nonEmpty(
+  const status = asText(
     own(data, 'new_status', data.new_status) ??
       own(data, 'newStatus', data.newStatus) ??
       own(data, 'status', data.status),
   );
-  const previous = nonEmpty(
+  const previous = asText(
     own(data, 'previous_status', data.previous_status) ??
       own(data, 'previousStatus', data.previousStatus) ??
       own(data, 'old_status', data.old_status),
@@ -453,13 +450,13 @@ const provisioningEvent = (
   at: number,
   message: unknown,
 ): OpstreamEvent[] => {
-  const ws = nonEmpty(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId));
+  const ws = asText(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId));
   const operationId =
-    nonEmpty(own(data, 'task_id', data.task_id) ?? own(data, 'taskId', data.taskId)) ??
+    asText(own(data, 'task_id', data.task_id) ?? own(data, 'taskId', data.taskId)) ??
     (ws === undefined ? undefined : `provisioning:${ws}`);
   if (operationId === undefined) return raw(message, at);
-  const stage = nonEmpty(own(data, 'stage', data.stage) ?? own(data, 'step', data.step));
-  const text = nonEmpty(own(data, 'message', data.message));
+  const stage = asText(own(data, 'stage', data.stage) ?? own(data, 'step', data.step));
+  const text = asText(own(data, 'message', data.message));
   const said = text === undefined ? undefined : redact(d.token, text);
   switch (change) {
     case 'started': {
@@ -483,7 +480,7 @@ const provisioningEvent = (
       event.status = 'succeeded';
       event.progress = 100;
       event.result = data;
-      const url = nonEmpty(
+      const url = asText(
         own(data, 'api_endpoint', data.api_endpoint) ??
           own(data, 'apiEndpoint', data.apiEndpoint) ??
           own(data, 'url', data.url),
@@ -506,46 +503,46 @@ const provisioningEvent = (
 const projectEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
   const project = asRecord(data.project);
   const id =
-    nonEmpty(own(project, 'id', project?.id)) ??
-    nonEmpty(own(data, 'project_id', data.project_id) ?? own(data, 'projectId', data.projectId));
+    asText(own(project, 'id', project?.id)) ??
+    asText(own(data, 'project_id', data.project_id) ?? own(data, 'projectId', data.projectId));
   if (id === undefined) return raw(message, at);
   const status =
-    nonEmpty(own(project, 'status', project?.status)) ??
-    nonEmpty(own(data, 'new_status', data.new_status) ?? own(data, 'status', data.status));
-  const previous = nonEmpty(own(data, 'previous_status', data.previous_status));
+    asText(own(project, 'status', project?.status)) ??
+    asText(own(data, 'new_status', data.new_status) ?? own(data, 'status', data.status));
+  const previous = asText(own(data, 'previous_status', data.previous_status));
   return [resourceEvent('project', id, change, at, data, status, previous)];
 };
 
 const organizationEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
   const id =
-    nonEmpty(own(data, 'organization_id', data.organization_id) ?? own(data, 'organizationId', data.organizationId)) ??
+    asText(own(data, 'organization_id', data.organization_id) ?? own(data, 'organizationId', data.organizationId)) ??
     pickString(asRecord(data.organization), 'id');
   if (id === undefined) return raw(message, at);
   // A plan change reads as a status change: "standard" -> "pro".
   const billing = asRecord(data.billing);
   const status =
-    nonEmpty(own(billing, 'new_plan', billing?.new_plan) ?? own(billing, 'plan', billing?.plan)) ??
-    nonEmpty(own(data, 'new_status', data.new_status) ?? own(data, 'status', data.status));
+    asText(own(billing, 'new_plan', billing?.new_plan) ?? own(billing, 'plan', billing?.plan)) ??
+    asText(own(data, 'new_status', data.new_status) ?? own(data, 'status', data.status));
   const previous =
-    nonEmpty(own(billing, 'previous_plan', billing?.previous_plan)) ??
-    nonEmpty(own(data, 'previous_status', data.previous_status));
+    asText(own(billing, 'previous_plan', billing?.previous_plan)) ??
+    asText(own(data, 'previous_status', data.previous_status));
   return [resourceEvent('organization', id, change, at, data, status, previous)];
 };
 
 const monitoringEvent = (change: string, data: UnknownRecord, at: number, message: unknown): OpstreamEvent[] => {
-  const ws = nonEmpty(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId));
+  const ws = asText(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId));
   if (ws === undefined) return raw(message, at);
   if (change === 'health_changed') {
     // Health belongs to a component of the workspace, not to the workspace's own status.
-    const component = nonEmpty(own(data, 'component', data.component));
+    const component = asText(own(data, 'component', data.component));
     const resource = component === undefined ? 'workspace' : 'component';
     const id = component === undefined ? ws : `${ws}/${component}`;
-    const status = nonEmpty(
+    const status = asText(
       own(data, 'new_status', data.new_status) ??
         own(data, 'newStatus', data.newStatus) ??
         own(data, 'status', data.status),
     );
-    const previous = nonEmpty(
+    const previous = asText(
       own(data, 'previous_status', data.previous_status) ?? own(data, 'previousStatus', data.previousStatus),
     );
     return [resourceEvent(resource, id, 'health_changed', at, data, status, previous)];
@@ -559,12 +556,12 @@ const logEvent = (d: HexabaseDecoder, msg: UnknownRecord, data: UnknownRecord, n
   // The per-line path: named reads throughout (see `own`).
   const at = parseTime(timeField(data) ?? timeField(msg), now);
   const streamId =
-    nonEmpty(own(data, 'stream_id', data.stream_id) ?? own(data, 'streamId', data.streamId)) ??
-    nonEmpty(own(msg, 'stream_id', msg.stream_id) ?? own(msg, 'id', msg.id));
+    asText(own(data, 'stream_id', data.stream_id) ?? own(data, 'streamId', data.streamId)) ??
+    asText(own(msg, 'stream_id', msg.stream_id) ?? own(msg, 'id', msg.id));
   if (streamId === undefined) return raw(msg, at);
   const text = own(data, 'message', data.message) ?? own(data, 'line', data.line) ?? own(data, 'log', data.log);
   const line = asString(text) ?? (text === undefined ? '' : (safeJson(text) ?? ''));
-  const level = nonEmpty(own(data, 'level', data.level) ?? own(data, 'severity', data.severity));
+  const level = asText(own(data, 'level', data.level) ?? own(data, 'severity', data.severity));
   // Lines of one stream arrive back to back: reuse its name instead of building it per line.
   if (streamId !== d.lastStreamId) {
     d.lastStreamId = streamId;
@@ -603,9 +600,9 @@ const decodeFrame = (d: HexabaseDecoder, message: unknown, ctx: ProtocolContext)
       return [event];
     }
     case 'workspace_status': {
-      const ws = nonEmpty(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId));
+      const ws = asText(own(data, 'workspace_id', data.workspace_id) ?? own(data, 'workspaceId', data.workspaceId));
       if (ws === undefined) return raw(message, at);
-      const status = nonEmpty(own(data, 'status', data.status));
+      const status = asText(own(data, 'status', data.status));
       return [resourceEvent('workspace', ws, 'status', at, data, status, undefined)];
     }
   }

@@ -1,4 +1,5 @@
 import { OpstreamError } from '../core/errors';
+import { redactSecrets } from '../core/redact';
 import type { ErrorEvent, OpstreamEvent } from '../core/events';
 import { asRecord, asString, isRecord, parseTime, fingerprint } from './fields';
 import type { UnknownRecord } from './fields';
@@ -138,12 +139,7 @@ interface NexusDecoder {
 }
 
 /** Server text is echoed into events; make sure it can never carry a secret. */
-const redact = (secrets: readonly string[], text: string): string => {
-  let out = text;
-  // includes() first: nearly every text is clean, and split/join would copy it anyway.
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  return out;
-};
+const redact = (secrets: readonly string[], text: string): string => redactSecrets(text, secrets, REDACTED);
 
 const errorEvent = (d: NexusDecoder, msg: UnknownRecord, at: number): ErrorEvent => {
   const nested = asRecord(msg.error);

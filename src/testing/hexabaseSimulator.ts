@@ -1,4 +1,5 @@
 import { seededRandom, type ProtocolSimulator, type SimSession } from './simulator';
+import { fnv1a } from '../protocols/fields';
 
 /**
  * Server side of the Hexabase KaaS WebSocket API (shared/protocols/hexabase.md): `auth` first,
@@ -84,15 +85,6 @@ const makeRng = (seed: number): Rng => {
     noise: () => (next() + next() + next()) / 1.5 - 1,
   };
   return rng;
-};
-
-const hash = (text: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 };
 
 const isRecord = (value: unknown): value is Data =>
@@ -324,7 +316,7 @@ export function createHexabaseSimulator(options: HexabaseSimulatorOptions = {}):
     // relative to other stories (the session's order of subscriptions and ticks is not deterministic
     // at speed 0).
     const baseSeed = Math.floor(session.random() * 4_294_967_296);
-    const rngFor = (key: string): Rng => makeRng((hash(key) ^ baseSeed) >>> 0);
+    const rngFor = (key: string): Rng => makeRng((fnv1a(key) ^ baseSeed) >>> 0);
     // The serial makes ids differ after a reconnect, as a real server's would.
     const idRng = rngFor(`subscription-ids#${serial}`);
     const uuid = (): string =>
@@ -745,7 +737,7 @@ export function createHexabaseSimulator(options: HexabaseSimulatorOptions = {}):
       }
       authed = true;
       record.authenticated = true;
-      userId = `user-${100 + (hash(token) % 900)}`;
+      userId = `user-${100 + (fnv1a(token) % 900)}`;
       send({ type: 'auth_result', success: true, user_id: userId, message: 'Authenticated successfully' });
     };
 

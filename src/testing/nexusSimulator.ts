@@ -7,7 +7,7 @@
  * every second), `deployments` (occasional rollouts, stage by stage) and `alerts` (rare: metric
  * incidents and failed deployments). Any other channel is a plain pub/sub room.
  */
-import { isRecord, type UnknownRecord } from '../protocols/fields';
+import { fingerprint, fnv1a, isRecord, type UnknownRecord } from '../protocols/fields';
 import { seededRandom, type ProtocolSimulator, type SimSession } from './simulator';
 
 export const NEXUS_SCENARIOS = ['telemetry', 'chat'] as const;
@@ -29,16 +29,6 @@ export function nexusAuthorize(url: URL): number | undefined {
   if (token === 'invalid') return 403;
   return undefined;
 }
-
-// FNV-1a, for ids derived from strings (never the strings themselves: tokens stay private).
-const fnv = (text: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-};
 
 const USER_ID_RE = /^[\w.@-]{1,64}$/;
 
@@ -64,7 +54,7 @@ export function nexusUserId(token: string): string {
     const value = claims?.[key];
     if (typeof value === 'string' && USER_ID_RE.test(value)) return value;
   }
-  return `usr_${fnv(token).toString(16).padStart(8, '0').slice(0, 6)}`;
+  return `usr_${fingerprint(token).slice(0, 6)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -575,7 +565,7 @@ async function play(session: SimSession): Promise<void> {
     if (!isRecord(filters) || typeof filters.agent_id !== 'string') return;
     const id = filters.agent_id.slice(0, 64);
     if (agents.some((a) => a.id === id) || agents.length >= FLEET.length + MAX_EXTRA_AGENTS) return;
-    const r = seededRandom((virtualSeed ^ fnv(id)) >>> 0);
+    const r = seededRandom((virtualSeed ^ fnv1a(id)) >>> 0);
     agents.push(makeAgent(r, id, pickOf(r, VIRTUAL_SERVICES), pickOf(r, REGIONS), FLEET[0]!.base));
   };
 
