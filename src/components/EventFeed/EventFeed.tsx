@@ -200,12 +200,12 @@ export const EventFeed = forwardRef<HTMLDivElement, EventFeedProps>(function Eve
     // Only when focus really fell out of the page, not when the user had moved it elsewhere.
     const active = document.activeElement;
     if (active !== null && active !== document.body) return;
+    const shown = new Set(rows.map((row) => row.key));
+    const next = nearestKey(before, key, (k) => shown.has(k));
     const articles = Array.from(listRef.current?.querySelectorAll<HTMLElement>(':scope > article') ?? []);
-    const byKey = (k: string) => articles.find((article) => article.dataset.key === k);
-    const next = nearestKey(before, key, (k) => byKey(k) !== undefined);
     // None of its neighbours left (a burst replaced every row): the bottom row, where the dropped ones
     // were. With no rows at all there is no list to land in, and focus stays where the browser put it.
-    (next === undefined ? articles.at(-1) : byKey(next))?.focus();
+    (next === undefined ? articles.at(-1) : articles.find((article) => article.dataset.key === next))?.focus();
   }, [rows]);
 
   const onFocus = (event: FocusEvent<HTMLDivElement>) => {

@@ -20,9 +20,11 @@ export const rowId = (idPrefix: string, line: number): string => `${idPrefix}-L$
 // A colour under the contrast floor goes in through a variable the floor's CSS reads (an inline
 // `color` would win over it). One style object per look, as the parser shares looks.
 const floored = new WeakMap<AnsiStyle, CSSProperties>();
+// The class as a whole word: another class sharing its prefix must not move a colour out of sight.
+const HAS_CONTRAST_CLASS = new RegExp(`(?:^| )${ANSI_CONTRAST_CLASS}(?: |$)`);
 function styleOf(segment: AnsiSegment): CSSProperties | undefined {
   const { style, className } = segment;
-  if (style?.color === undefined || className === undefined || !className.includes(ANSI_CONTRAST_CLASS)) return style;
+  if (style?.color === undefined || className === undefined || !HAS_CONTRAST_CLASS.test(className)) return style;
   let out = floored.get(style);
   if (out === undefined) {
     const { color, ...rest } = style;

@@ -69,14 +69,15 @@ export const MetricsDashboard = forwardRef<HTMLElement, MetricsDashboardProps>(f
   const { state, latest, names, version } = useMetrics({ source });
   const [ownWindow, setOwnWindow] = useState(defaultWindowMs);
   const selectedWindow = windowMs ?? ownWindow;
-  // Stable across ticks, so the (memoized) selector does not re-render with the cards.
-  const selectWindow = useCallback(
-    (ms: number) => {
-      if (windowMs === undefined) setOwnWindow(ms);
-      onWindowMsChange?.(ms);
-    },
-    [windowMs, onWindowMsChange],
-  );
+  // Stable across ticks (and inline handlers), so the memoized selector does not re-render with the cards.
+  const windowProps = useRef({ windowMs, onWindowMsChange });
+  useEffect(() => {
+    windowProps.current = { windowMs, onWindowMsChange };
+  });
+  const selectWindow = useCallback((ms: number) => {
+    if (windowProps.current.windowMs === undefined) setOwnWindow(ms);
+    windowProps.current.onWindowMsChange?.(ms);
+  }, []);
 
   const cardSpecs = useMemo(() => cards ?? defaultCards(names), [cards, names]);
   const chartSpecs = useMemo(
