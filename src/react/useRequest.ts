@@ -2,7 +2,7 @@ import { useQuery, type QueryKey, type UseQueryOptions, type UseQueryResult } fr
 import { useEffect, useRef } from 'react';
 import { OpstreamError, isOpstreamError } from '../core/errors';
 import { useOpstreamContext } from './OpstreamContext';
-import { useSocket, type UseSocketOptions } from './useSocket';
+import { noConnection, useSocket, type UseSocketOptions } from './useSocket';
 
 export interface UseRequestOptions<T, Command> {
   /** The connection that carries the request (held while mounted). */
@@ -44,7 +44,7 @@ export function useRequest<T = unknown, Command = unknown>(
       ...options.query,
       queryKey: options.queryKey,
       queryFn: () => {
-        if (connection === null) throw new OpstreamError('connection_closed', 'no connection yet');
+        if (connection === null) throw noConnection();
         const { command: current, timeoutMs } = latest.current;
         return connection.request<T>(current, timeoutMs === undefined ? {} : { timeoutMs });
       },
