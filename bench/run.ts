@@ -66,7 +66,8 @@ How each is measured (\`bench/node.ts\`): medians of 5 runs after a warm-up, \`g
 - *connection*: 200 000 generic JSON frames pushed through a real \`createConnection\` on an in-memory socket
   (size guard, JSON.parse, control, decode, listener), against \`JSON.parse\` of the same frames.
 - *decode*: each adapter over 100 000 frames cycled from its document's examples, frames that carry output or log
-  lines weighted 8× (30× for Mist container logs), as a stream is mostly output.
+  lines weighted 8× (30× for Mist container logs), as a stream is mostly output. Backend.im's examples have no
+  output frame, so one in the shape its update-type table documents (\`output\`: \`stdout\`) is added.
 - *store ingest*: log events applied in batches of 100 (one batch per frame) with one store update per batch,
   against the documents' \`setLogs(prev => [...prev, line])\` array copy per line. The copy is O(n²): at 20 000
   lines it is already far behind, and it grows worse with every line.

@@ -128,32 +128,41 @@ const EMPTY: UnknownRecord = Object.freeze({});
 
 const invalid = (message: string): OpstreamError => new OpstreamError('invalid_command', message);
 
+/** Whether `event` carries start-frame field `key` (`timeKey`: the field `at` was read from). */
+const carried = (event: OperationEvent, key: string, value: unknown, timeKey: string | undefined): boolean => {
+  switch (key) {
+    case 'message':
+      return event.message !== undefined;
+    case 'progress':
+      return event.progress !== undefined;
+    case 'step':
+      return event.step !== undefined;
+    case 'description':
+      return event.step?.description !== undefined;
+    default:
+      return key === timeKey && !Number.isNaN(parseTime(value, Number.NaN));
+  }
+};
+
 /**
  * A start frame's own fields (`commit`, `test_cmd`, `namespace`... the document says "etc."), as sent,
  * for the event's `data`; undefined when there are none. A field is left out only when the event
  * carries its value (`at`, `message`, `progress`, `step`): one it could not use stays, so nothing is
- * lost. Start frames are one per operation: copying is cheap.
+ * lost.
  */
 const startDetails = (body: UnknownRecord, event: OperationEvent): UnknownRecord | undefined => {
-  // The time field `at` was read from (see decodeUpdate), when it parsed.
   const timeKey = body.timestamp != null ? 'timestamp' : body.time != null ? 'time' : undefined;
-  const carried = (key: string, value: unknown): boolean => {
-    switch (key) {
-      case 'message':
-        return event.message !== undefined;
-      case 'progress':
-        return event.progress !== undefined;
-      case 'step':
-        return event.step !== undefined;
-      case 'description':
-        return event.step?.description !== undefined;
-      default:
-        return key === timeKey && !Number.isNaN(parseTime(value, Number.NaN));
-    }
-  };
-  const kept = Object.entries(body).filter(([key, value]) => !carried(key, value));
-  // fromEntries defines properties: a sent "__proto__" key stays a plain field.
-  return kept.length === 0 ? undefined : Object.fromEntries(kept);
+  let out: UnknownRecord | undefined;
+  for (const key in body) {
+    if (!Object.hasOwn(body, key)) continue;
+    const value = body[key];
+    if (carried(event, key, value, timeKey)) continue;
+    out ??= {};
+    // A sent "__proto__" key stays a plain field (an assignment would set the prototype).
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out;
 };
 
 const UPDATE_PHASES = {
