@@ -21,7 +21,8 @@
  *  CHROMIUM_PATH          default /usr/bin/chromium
  *  BENCH_BROWSER_CAP_S    per page run, default 50 (keeps the whole part under ~6 min)
  *  BENCH_BROWSER_SIZES    default "20000,100000"
- *  BENCH_BROWSER_REPEATS  runs of (a), (b), (b0) per size, median kept; default 7
+ *  BENCH_BROWSER_REPEATS  runs of (a), (b), (b0) per size, median kept; default 7, and more for short streams
+ *                         (15 at 20 000 lines), whose rates swing more
  *  BENCH_BROWSER_PAGES    e.g. "opstream,metrics": only these (and the ceiling)
  *  BENCH_BROWSER_PLAYWRIGHT=1  run the pages through Playwright, as profiling does (to see what its DevTools
  *                         client costs: every WebSocket frame is sent to it)
@@ -44,7 +45,10 @@ const pagesDir = fileURLToPath(new URL('./pages/', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CAP_MS = Number(process.env.BENCH_BROWSER_CAP_S ?? '50') * 1_000;
 const SIZES = (process.env.BENCH_BROWSER_SIZES ?? '20000,100000').split(',').map(Number);
-const REPEATS = Math.max(1, Number(process.env.BENCH_BROWSER_REPEATS ?? '7'));
+const REPEATS_SET = process.env.BENCH_BROWSER_REPEATS;
+/** Runs per size: a 20 000-line stream lasts under a second, and its rate swings more from run to run. */
+const repeatsFor = (n: number): number =>
+  REPEATS_SET === undefined ? Math.max(7, Math.round(300_000 / n)) : Math.max(1, Number(REPEATS_SET));
 /** A directory: record a Chrome trace of each opstream LogViewer run there (slows the run; for profiling). */
 const TRACE_DIR = process.env.BENCH_BROWSER_TRACE;
 /** Pages through Playwright (a DevTools client attached) rather than a bare Chromium: for profiling, or to compare. */
@@ -714,7 +718,7 @@ export async function runBrowserBenchmarks(): Promise<string> {
         allRuns.set(name, [...(allRuns.get(name) ?? []), run]);
       };
       // The ceiling and the LogViewer alternate, so a change in the machine's load hits both alike.
-      for (let k = 0; k < REPEATS; k++) {
+      for (let k = 0; k < repeatsFor(n); k++) {
         await once('bare');
         if (wanted('opstream')) await once('opstream');
         if (wanted('pipeline')) await once('pipeline');
@@ -759,7 +763,7 @@ entries from the first frame to 0.5 s after the last line ("< 50 ms" when there 
 page was ready); the ratio compares it with the bare page's. *Chromium CPU per 1 000 lines* is the CPU time of all of
 Chromium's processes (renderer, GPU/compositor, network, browser; from \`/proc\`) from the first frame to 0.5 s after the
 last line, per 1 000 lines shown (median of the runs; in brackets, against the bare page): it moves less with the
-machine's load than the rates do. (a), (b) and (b0) are run ${REPEATS}× per size, in turn, and the
+machine's load than the rates do. (a), (b) and (b0) are run ${SIZES.map((n) => `${repeatsFor(n)}× at ${num(n)} lines`).join(', ')}, in turn (a short stream's rate swings more), and the
 median kept; (b0) is (b) without the LogViewer (the store publishes every line; nothing is drawn): what is lost between
 (b0) and (b) is the view's cost; a page that does not finish within ${num(CAP_MS / 1_000)} s is stopped and reported with the lines it showed.
 Budgets (DESIGN.md): LogViewer ≥ 0.9× the bare page's lines/s, no main-thread task over 50 ms, heap ≤ 2× the bare page's.
